@@ -1,0 +1,3 @@
+from tochuc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,44 @@
+"""The `tochuc` command: Django management commands under product names.
+
+`tochuc import FILE` is the management command `import_workbook` (a module cannot be named
+`import`); everything else maps one to one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {"import": "import_workbook"}
+
+USAGE = """Cách dùng: tochuc LỆNH [tùy chọn]
+
+  migrate                  tạo hoặc nâng cấp cơ sở dữ liệu (DATABASE_URL, mặc định SQLite trong var/)
+  serve [--host H] [--port P]   chạy ứng dụng web
+  demo [--scale city|province|national] [--seed N]   sinh dữ liệu mẫu
+  user add TÊN --unit MÃ --role viewer|clerk|specialist|admin   tạo người dùng
+  rebuild [--check]        tính lại dữ liệu dẫn xuất từ nhật ký sự kiện
+  import FILE [--dry-run]  nhập sổ Excel / thư mục CSV
+  export FILE [--unit MÃ]  xuất sổ Excel
+  report annual|figure ... báo cáo
+  due --unit MÃ [--days N] việc cần làm
+  backup FILE / restore FILE   sao lưu và phục hồi
+
+Mỗi lệnh có --help riêng.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tochuc.settings")
+    from django.core.management import execute_from_command_line
+
+    args[0] = ALIASES.get(args[0], args[0])
+    try:
+        execute_from_command_line(["tochuc", *args])
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return 0

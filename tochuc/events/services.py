@@ -1,0 +1,243 @@
+"""Writing events: the one path used by the web forms, the CLI, the importer and the API.
+
+Shape is checked against the kinds registry, then the rules in force on the effective date give
+findings; errors block, warnings block unless confirmed. The event and its projections are
+written in one transaction, with the person locked so two clerks cannot record conflicting
+events at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tochuc.core.findings import Finding, Level, RecordRefused
+from tochuc.core.models import audit
+from tochuc.events.fold import EventData, fold_person
+from tochuc.events.kinds import FIELD_LABELS, KINDS, UNIT_TREE_KINDS, Subject, find_subtype
+from tochuc.events.models import Event, EventVoid, Membership
+from tochuc.events.projections import load_mergers, load_person_events, refresh_people, refresh_units
+from tochuc.people.models import Person
+from tochuc.rules.engine import Context, Draft, evaluate
+from tochuc.units.models import Unit
+from tochuc.units.selectors import version_on
+
+MSG_UNKNOWN_KIND = "Loại sự kiện không hợp lệ: {value!r}"
+MSG_WRONG_SUBJECT_PERSON = "Sự kiện “{label}” là sự kiện của đơn vị, không ghi cho một người"
+MSG_WRONG_SUBJECT_UNIT = "Sự kiện “{label}” phải gắn với một người"
+MSG_UNKNOWN_SUBTYPE = "Phân loại {value!r} không hợp lệ cho sự kiện “{label}” (chọn một trong: {options})"
+MSG_SUBTYPE_REQUIRED = "Sự kiện “{label}” cần phân loại (một trong: {options})"
+MSG_NO_SUBTYPE = "Sự kiện “{label}” không có phân loại, nhận được {value!r}"
+MSG_REQUIRED = "Thiếu {field} cho sự kiện “{label}”"
+MSG_FUTURE = "Ngày hiệu lực {value} ở tương lai"
+MSG_END_BEFORE = "Ngày kết thúc {end} trước ngày hiệu lực {start}"
+MSG_YEAR = "Năm {value} không hợp lệ"
+MSG_UNCONFIRMED = "Cần xác nhận cảnh báo trước khi ghi"
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def check_shape(
+    *,
+    kind: str,
+    subtype: str,
+    effective_on: dt.date,
+    person: Person | None,
+    unit: Unit | None,
+    to_unit: Unit | None,
+    end_on: dt.date | None,
+    position: str,
+    term: str,
+    year: int | None,
+    note: str,
+) -> tuple[str, list[Finding]]:
+    """Return the canonical subtype code and the shape findings (all errors)."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        return subtype, [Finding("shape.kind", Level.ERROR, MSG_UNKNOWN_KIND.format(value=kind), "kind")]
+    findings: list[Finding] = []
+    subject = Subject.PERSON if person is not None else Subject.UNIT
+    if subject not in spec.subjects:
+        msg = MSG_WRONG_SUBJECT_PERSON if subject == Subject.PERSON else MSG_WRONG_SUBJECT_UNIT
+        findings.append(Finding("shape.subject", Level.ERROR, msg.format(label=spec.label), "person"))
+    options = spec.subtypes_for(subject)
+    if options:
+        if subtype:
+            code = find_subtype(spec, subtype, subject)
+            if code is None:
+                findings.append(
+                    Finding(
+                        "shape.subtype",
+                        Level.ERROR,
+                        MSG_UNKNOWN_SUBTYPE.format(value=subtype, label=spec.label, options=", ".join(options)),
+                        "subtype",
+                    )
+                )
+            else:
+                subtype = code
+        elif not spec.subtype_optional:
+            findings.append(
+                Finding("shape.subtype", Level.ERROR, MSG_SUBTYPE_REQUIRED.format(label=spec.label, options=", ".join(options)), "subtype")
+            )
+    elif subtype:
+        findings.append(Finding("shape.subtype", Level.ERROR, MSG_NO_SUBTYPE.format(label=spec.label, value=subtype), "subtype"))
+    values: dict[str, Any] = {"unit": unit, "to_unit": to_unit, "end_on": end_on, "position": position, "term": term, "year": year, "note": note}
+    for name in sorted(spec.required_for(subject)):
+        if values.get(name) in (None, ""):
+            findings.append(
+                Finding("shape.required", Level.ERROR, MSG_REQUIRED.format(field=FIELD_LABELS[name], label=spec.label), name)
+            )
+    if subject == Subject.UNIT and unit is None:
+        findings.append(Finding("shape.required", Level.ERROR, MSG_REQUIRED.format(field=FIELD_LABELS["unit"], label=spec.label), "unit"))
+    if effective_on > timezone.localdate():
+        findings.append(Finding("shape.future", Level.ERROR, MSG_FUTURE.format(value=_fmt(effective_on)), "effective_on"))
+    if end_on is not None and end_on < effective_on:
+        findings.append(
+            Finding("shape.end_on", Level.ERROR, MSG_END_BEFORE.format(end=_fmt(end_on), start=_fmt(effective_on)), "end_on")
+        )
+    if year is not None and not (1930 <= year <= timezone.localdate().year):
+        findings.append(Finding("shape.year", Level.ERROR, MSG_YEAR.format(value=year), "year"))
+    return subtype, findings
+
+
+def build_context(draft: Draft) -> Context:
+    history: tuple[EventData, ...] = ()
+    state = state_before = None
+    if draft.person is not None and draft.person.pk:
+        mergers = load_mergers()
+        history = tuple(sorted(load_person_events([draft.person.pk]).get(draft.person.pk, []), key=EventData.sort_key))
+        state = fold_person(history, mergers)
+        state_before = fold_person([e for e in history if e.effective_on <= draft.effective_on], mergers)
+    unit = version_on(draft.unit_id, draft.effective_on) if draft.unit_id else None
+    to_unit = version_on(draft.to_unit_id, draft.effective_on) if draft.to_unit_id else None
+    return Context(history=history, state=state, state_before=state_before, unit=unit, to_unit=to_unit)
+
+
+def judge(draft: Draft) -> list[Finding]:
+    return evaluate(draft, build_context(draft))
+
+
+def event_check(**kwargs: Any) -> list[Finding]:
+    """The findings `event_record` would give, without writing anything."""
+    try:
+        with transaction.atomic():
+            _prepare(**kwargs)
+    except RecordRefused as refused:
+        return refused.findings
+    return []
+
+
+def _prepare(
+    *,
+    kind: str,
+    effective_on: dt.date,
+    person: Person | None = None,
+    subtype: str = "",
+    unit: Unit | None = None,
+    to_unit: Unit | None = None,
+    end_on: dt.date | None = None,
+    position: str = "",
+    term: str = "",
+    year: int | None = None,
+    decision_no: str = "",
+    decided_on: dt.date | None = None,
+    decided_by: str = "",
+    note: str = "",
+    details: dict | None = None,
+    confirm: Iterable[str] = (),
+    lock: bool = True,
+) -> tuple[Draft, list[Finding]]:
+    subtype, findings = check_shape(
+        kind=kind, subtype=subtype, effective_on=effective_on, person=person, unit=unit, to_unit=to_unit,
+        end_on=end_on, position=position, term=term, year=year, note=note,
+    )
+    if findings:
+        raise RecordRefused(findings)
+    if person is not None and lock:
+        # Serialise writers per person: a second clerk waits, then sees the first one's event.
+        Person.objects.select_for_update().filter(pk=person.pk).exists()
+    draft = Draft(
+        kind=kind, subtype=subtype, effective_on=effective_on, person=person,
+        unit_id=unit.pk if unit else None, to_unit_id=to_unit.pk if to_unit else None, end_on=end_on,
+        position=position, term=term, year=year, decision_no=decision_no, decided_on=decided_on,
+        decided_by=decided_by, note=note, details=dict(details or {}),
+    )
+    findings = judge(draft)
+    confirmed = set(confirm)
+    blocking = [f for f in findings if f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirmed)]
+    if blocking:
+        raise RecordRefused(findings)
+    return draft, findings
+
+
+@transaction.atomic
+def event_record(*, by, source: str = "web", **kwargs: Any) -> Event:
+    """Record one event after its shape and rules pass; update projections in the same transaction.
+
+    Raises RecordRefused with every finding when an error, or an unconfirmed warning, stands.
+    """
+    draft, findings = _prepare(**kwargs)
+    confirmed = sorted({f.code for f in findings if f.level == Level.WARNING})
+    event = Event.objects.create(
+        person=draft.person,
+        unit_id=draft.unit_id,
+        kind=draft.kind,
+        subtype=draft.subtype,
+        effective_on=draft.effective_on,
+        end_on=draft.end_on,
+        to_unit_id=draft.to_unit_id,
+        position=draft.position,
+        term=draft.term,
+        year=draft.year,
+        decision_no=draft.decision_no,
+        decided_on=draft.decided_on,
+        decided_by=draft.decided_by,
+        note=draft.note,
+        details=draft.details,
+        confirmed=confirmed,
+        source=source,
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
+    apply_projections(event)
+    return event
+
+
+def apply_projections(event: Event) -> None:
+    if event.person_id is not None:
+        refresh_people([event.person_id])
+        return
+    if event.kind in UNIT_TREE_KINDS:
+        refresh_units([event.unit_id])
+        if event.kind == "merger":
+            # members of the merged unit continue in the unit it joined
+            affected = Membership.objects.filter(unit_id=event.unit_id).values_list("person_id", flat=True)
+            refresh_people(list(affected))
+
+
+@transaction.atomic
+def event_void(*, event: Event, reason: str, by) -> EventVoid:
+    """Append a voiding record; the event row is untouched and counts nowhere after."""
+    reason = reason.strip()
+    if not reason:
+        raise RecordRefused([Finding("void.reason", Level.ERROR, "Cần ghi lý do hủy sự kiện", "reason")])
+    if EventVoid.objects.filter(event=event).exists():
+        raise RecordRefused([Finding("void.twice", Level.ERROR, f"Sự kiện #{event.pk} đã bị hủy trước đó", "event")])
+    if event.person_id:
+        Person.objects.select_for_update().filter(pk=event.person_id).exists()
+    members_before = (
+        list(Membership.objects.filter(unit_id=event.to_unit_id).values_list("person_id", flat=True))
+        if event.kind == "merger"
+        else []
+    )
+    void = EventVoid.objects.create(event=event, reason=reason, voided_by=by if getattr(by, "pk", None) else None)
+    apply_projections(event)
+    if members_before:
+        refresh_people(members_before)
+    audit(by=by, action="event.void", obj=event, changes={"reason": reason})
+    return void

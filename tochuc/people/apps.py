@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "tochuc.people"
+    verbose_name = "Đảng viên, cán bộ"

@@ -1,0 +1,158 @@
+"""Writing people: creation and profile edits, with validation and an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tochuc.core.findings import Finding, Level, RecordRefused
+from tochuc.core.models import audit
+from tochuc.events.models import PersonState
+from tochuc.lib.cccd import check_national_id
+from tochuc.lib.vntext import fold, normalize_name
+from tochuc.people.models import Person, Sex
+from tochuc.units.models import Unit
+
+PROFILE_FIELDS = ("full_name", "birth_date", "sex", "ethnicity", "religion", "national_id", "hometown", "education", "profession")
+
+MSG_CODE_EMPTY = "Thiếu mã người"
+MSG_CODE_TAKEN = "Mã người {value!r} đã được dùng cho {name}"
+MSG_NAME_EMPTY = "Thiếu họ và tên"
+MSG_SEX = "Giới tính không hợp lệ: {value!r} (Nam hoặc Nữ)"
+MSG_BIRTH_FUTURE = "Ngày sinh {value} ở tương lai"
+MSG_BIRTH_OLD = "Ngày sinh {value} không hợp lý"
+MSG_ID_TAKEN = "Số CCCD {value} đã thuộc về {name} ({code})"
+MSG_CONFLICT = "Hồ sơ đã được người khác sửa trong lúc bạn đang sửa: hãy tải lại và sửa lại"
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def find_sex(value: str) -> str | None:
+    text = (value or "").strip()
+    for choice in Sex:
+        if text in (choice.value, choice.label) or text.casefold() == choice.label.casefold():
+            return choice.value
+    return None
+
+
+def check_profile(values: dict[str, Any], *, exclude_pk: int | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    if not values.get("full_name"):
+        findings.append(Finding("person.full_name", Level.ERROR, MSG_NAME_EMPTY, "full_name"))
+    sex = values.get("sex")
+    if sex not in (Sex.MALE, Sex.FEMALE):
+        findings.append(Finding("person.sex", Level.ERROR, MSG_SEX.format(value=sex), "sex"))
+    birth = values.get("birth_date")
+    if isinstance(birth, dt.date):
+        if birth > timezone.localdate():
+            findings.append(Finding("person.birth_date", Level.ERROR, MSG_BIRTH_FUTURE.format(value=_fmt(birth)), "birth_date"))
+        elif birth.year < 1890:
+            findings.append(Finding("person.birth_date", Level.ERROR, MSG_BIRTH_OLD.format(value=_fmt(birth)), "birth_date"))
+    nid = values.get("national_id") or ""
+    if nid:
+        for f in check_national_id(nid, birth_date=birth if isinstance(birth, dt.date) else None, sex=sex):
+            code = "person.national_id.old" if len(nid) == 9 and f.level == "warning" else "person.national_id"
+            findings.append(Finding(code, Level(f.level), f.message, "national_id"))
+        other = Person.objects.filter(national_id=nid).exclude(pk=exclude_pk).first()
+        if other is not None:
+            findings.append(
+                Finding("person.national_id_taken", Level.ERROR, MSG_ID_TAKEN.format(value=nid, name=other.full_name, code=other.code), "national_id")
+            )
+    return findings
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    for key in ("full_name", "ethnicity", "religion", "hometown", "education", "profession"):
+        if key in out and out[key] is not None:
+            out[key] = normalize_name(str(out[key]))
+    if "national_id" in out:
+        out["national_id"] = (out["national_id"] or "").strip()
+    if "sex" in out:
+        out["sex"] = find_sex(str(out["sex"] or "")) or out["sex"]
+    return out
+
+
+def _raise_if_blocking(findings: list[Finding], confirm: Iterable[str]) -> None:
+    confirmed = set(confirm)
+    if any(f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirmed) for f in findings):
+        raise RecordRefused(findings)
+
+
+@transaction.atomic
+def person_create(
+    *,
+    by,
+    code: str,
+    full_name: str,
+    birth_date: dt.date,
+    sex: str,
+    ethnicity: str = "",
+    religion: str = "",
+    national_id: str = "",
+    hometown: str = "",
+    education: str = "",
+    profession: str = "",
+    registered_unit: Unit | None = None,
+    confirm: Iterable[str] = (),
+) -> Person:
+    values = _clean(
+        {
+            "full_name": full_name, "birth_date": birth_date, "sex": sex, "ethnicity": ethnicity,
+            "religion": religion, "national_id": national_id, "hometown": hometown,
+            "education": education, "profession": profession,
+        }
+    )
+    code = (code or "").strip()
+    findings = check_profile(values)
+    if not code:
+        findings.insert(0, Finding("person.code", Level.ERROR, MSG_CODE_EMPTY, "code"))
+    else:
+        other = Person.objects.filter(code=code).first()
+        if other is not None:
+            findings.insert(0, Finding("person.code_taken", Level.ERROR, MSG_CODE_TAKEN.format(value=code, name=other.full_name), "code"))
+    _raise_if_blocking(findings, confirm)
+    person = Person.objects.create(
+        code=code,
+        search_key=fold(values["full_name"]),
+        registered_unit=registered_unit,
+        created_by=by if getattr(by, "pk", None) else None,
+        **values,
+    )
+    PersonState.objects.create(person=person, unit=registered_unit)
+    audit(by=by, action="person.create", obj=person, changes={k: str(v) for k, v in values.items() if k != "national_id"})
+    return person
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, version: int, confirm: Iterable[str] = (), **changes: Any) -> Person:
+    """Edit profile fields; refuses a stale form (optimistic version check, SECURITY.md F2)."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown profile fields: {sorted(unknown)}")
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.version != version:
+        raise RecordRefused([Finding("person.conflict", Level.ERROR, MSG_CONFLICT, "version")])
+    changes = _clean(changes)
+    merged = {f: getattr(current, f) for f in PROFILE_FIELDS} | changes
+    _raise_if_blocking(check_profile(merged, exclude_pk=current.pk), confirm)
+    diff = {f: [str(getattr(current, f)), str(v)] for f, v in changes.items() if getattr(current, f) != v}
+    if not diff:
+        return current
+    for f, v in changes.items():
+        setattr(current, f, v)
+    current.search_key = fold(current.full_name)
+    current.version += 1
+    current.save()
+    if "sex" in diff or "birth_date" in diff:
+        from tochuc.events.projections import refresh_people
+
+        refresh_people([current.pk])  # breakdown attributes are copied into membership rows
+    audit(by=by, action="person.update", obj=current, changes={k: ("***" if k == "national_id" else v) for k, v in diff.items()})
+    return current

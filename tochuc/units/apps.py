@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UnitsConfig(AppConfig):
+    name = "tochuc.units"
+    verbose_name = "Tổ chức đảng và đơn vị"
