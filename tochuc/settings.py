@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "tochuc.people",
     "tochuc.events",
     "tochuc.rules",
+    "tochuc.cadres",
+    "tochuc.reports",
+    "tochuc.imports",
+    "tochuc.api",
+    "tochuc.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "tochuc.reports"
+    verbose_name = "Chỉ số và báo cáo"
