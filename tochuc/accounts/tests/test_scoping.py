@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.http import Http404
+
+from tochuc.accounts import scoping
+from tochuc.accounts.models import Role
+
+
+def test_each_persona_sees_exactly_its_subtree_of_units(personas, tree):
+    def seen(user):
+        return sorted(v.unit.code for v in scoping.unit_versions(scoping.scope_for(user)).select_related("unit"))
+
+    assert seen(personas.city_admin) == sorted(tree)
+    assert seen(personas.district_specialist) == ["CT.NK", "CT.NK.01", "CT.NK.01.01", "CT.NK.01.02", "CT.NK.02"]
+    assert seen(personas.branch_clerk) == ["CT.NK.01", "CT.NK.01.01", "CT.NK.01.02"]
+    assert seen(personas.outsider) == ["CT.CR", "CT.CR.01", "CT.CR.01.01"]
+
+
+def test_people_and_events_are_scoped_and_a_transfer_moves_visibility(personas, tree, member, record):
+    clerk = scoping.scope_for(personas.branch_clerk)
+    outsider = scoping.scope_for(personas.outsider)
+    assert list(scoping.people(clerk)) == [member]
+    assert list(scoping.people(outsider)) == []
+    assert scoping.events(outsider).filter(person__isnull=False).count() == 0
+    assert scoping.events(outsider).count() == 3  # the founding of its own three units
+    record(member, "transfer", dt.date(2020, 1, 1), subtype="official", unit=tree["CT.NK.01.01"], to_unit=tree["CT.CR.01.01"])
+    assert list(scoping.people(clerk)) == []
+    assert list(scoping.people(outsider)) == [member]
+    # the whole history travels with the person
+    assert scoping.events(outsider).filter(person=member).count() == 3
+    with pytest.raises(Http404):
+        scoping.get_person(clerk, member.pk)
+
+
+def test_roles_are_the_strongest_grant_over_the_unit(personas, tree):
+    specialist = scoping.scope_for(personas.district_specialist)
+    assert scoping.role_for_unit(specialist, tree["CT.NK.01.01"]) == Role.SPECIALIST
+    assert scoping.role_for_unit(specialist, tree["CT.CR.01"]) is None
+    assert scoping.role_for_unit(specialist, tree["CT"]) is None
+
+
+def test_the_role_matrix():
+    assert scoping.allows(Role.VIEWER, "view")
+    assert not scoping.allows(Role.VIEWER, "record")
+    assert scoping.allows(Role.CLERK, "record")
+    assert not scoping.allows(Role.CLERK, "void")
+    assert scoping.allows(Role.SPECIALIST, "manage_units")
+    assert not scoping.allows(Role.SPECIALIST, "manage_users")
+    assert scoping.allows(Role.ADMIN, "manage_users")
+    assert not scoping.allows(None, "view")
+
+
+def test_out_of_scope_units_look_missing(personas, tree):
+    outsider = scoping.scope_for(personas.outsider)
+    with pytest.raises(Http404):
+        scoping.get_unit(outsider, "CT.NK")
+    assert scoping.get_unit(outsider, "CT.CR.01").code == "CT.CR.01"
+
+
+def test_an_anonymous_or_inactive_user_has_an_empty_scope(personas):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert scoping.scope_for(AnonymousUser()).is_empty
+    personas.viewer.is_active = False
+    assert scoping.scope_for(personas.viewer).is_empty
+    assert scoping.people(scoping.scope_for(personas.viewer)).count() == 0
