@@ -1,0 +1,646 @@
+"""Figures computed from the log: value, breakdown by the units below the root, and the rows.
+
+Everything is set-based: the scope's units are resolved once (`Frame`), then each family of
+figures is one GROUP BY over events or memberships, with the bucket (the unit directly below the
+root that holds the event's unit, as the tree stood on the last day) computed in SQL by a CASE
+over unit ids. The annual report runs about a dozen queries whatever the size of the scope.
+The value of one figure (`figure_result`) and its rows (`figure_rows`) start from the same
+filtered queryset (`_base`), so a number and its drill-down always agree.
+
+Units that ended during the period (no version on the last day) are counted where their members
+went: a unit merged into a unit inside the scope counts in that unit's bucket; a unit dissolved
+while under the root counts in the bucket it was under on its last day. A unit merged into a unit
+outside the scope counts nowhere, like any unit outside the tree on the last day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from tochuc.accounts import scoping
+from tochuc.events.fold import resolve_merger
+from tochuc.events.models import Membership
+from tochuc.events.projections import live_events, load_mergers, memberships_on
+from tochuc.lib.dates import format_date
+from tochuc.reports import figures as F
+from tochuc.reports.figures import FigureDef, Period, Source
+from tochuc.reports.models import Target
+from tochuc.units.models import PATH_WIDTH, Unit, UnitVersion, path_segment
+from tochuc.units.selectors import subtree, valid_on, version_on
+
+MSG_NO_UNIT = "Không tìm thấy đơn vị {code}."
+MSG_OUT_OF_SCOPE = "Không tìm thấy đơn vị {code} trong phạm vi được phân quyền."
+MSG_NOT_ON_DATE = "Đơn vị {code} không tồn tại vào ngày {day} (chưa thành lập hoặc đã giải thể, sáp nhập)."
+MSG_NO_KEY = "Không có chỉ số “{key}”. Xem danh sách chỉ số bằng lệnh: tochuc report figure --list"
+MSG_NO_DATA = "Không có dữ liệu của {name} cho {period}: không có đảng viên vào ngày {day} và không có sự kiện nào trong kỳ."
+MSG_BAD_PERIOD = "Kỳ báo cáo không hợp lệ: ngày bắt đầu {start} sau ngày kết thúc {end}."
+MSG_NO_ROWS = "Chỉ số “{key}” được tính từ các chỉ số khác, không có danh sách chi tiết."
+
+EVENT_KINDS = ("admission", "readmission", "recognition", "removal", "withdrawal", "death", "discipline", "decision", "planning", "training", "award")
+
+
+class ReportError(Exception):
+    """Bad input for a report: the message is Vietnamese and meant for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Bucket:
+    unit_id: int
+    code: str
+    name: str
+    is_root: bool = False
+
+
+@dataclass
+class Frame:
+    """The scope of one report: its root, period and units as the tree stood on the last day."""
+
+    root: Unit
+    root_name: str
+    root_kind: str
+    period: Period
+    buckets: list[Bucket]
+    unit_bucket: dict[int, int]  # unit id -> bucket unit id
+    unit_names: dict[int, tuple[str, str]]  # unit id -> (code, name)
+    unit_paths: dict[int, str]
+    award_codes: frozenset[str] = frozenset()
+
+    @property
+    def unit_ids(self) -> list[int]:
+        return sorted(self.unit_bucket)
+
+    def bucket(self, unit_id: int) -> Bucket | None:
+        return next((b for b in self.buckets if b.unit_id == unit_id), None)
+
+    def bucket_by_code(self, code: str) -> Bucket | None:
+        return next((b for b in self.buckets if b.code == code), None)
+
+    def ids_of(self, bucket_id: int) -> list[int]:
+        return sorted(u for u, b in self.unit_bucket.items() if b == bucket_id)
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for u, b in self.unit_bucket.items():
+            out[b].append(u)
+        return out
+
+    def unit_label(self, unit_id: int | None) -> str:
+        if unit_id is None:
+            return ""
+        return self.unit_names.get(unit_id, ("", ""))[1]
+
+
+def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Frame:
+    """Resolve the scope of a report; `scope=None` is the operator at the command line."""
+    if period.start > period.end:
+        raise ReportError(MSG_BAD_PERIOD.format(start=format_date(period.start), end=format_date(period.end)))
+    unit = Unit.objects.filter(code=code.strip()).first()
+    if unit is None:
+        raise ReportError(MSG_NO_UNIT.format(code=code))
+    if scope is not None:
+        role = scoping.role_for_unit(scope, unit) or scoping.role_for_unit(scope, unit, on=period.end)
+        if not scoping.allows(role, "view"):
+            raise ReportError(MSG_OUT_OF_SCOPE.format(code=code))
+    root_v = version_on(unit, period.end)
+    if root_v is None:
+        raise ReportError(MSG_NOT_ON_DATE.format(code=code, day=format_date(period.end)))
+    root_path = root_v.path
+    cut = len(root_path)
+    unit_bucket: dict[int, int] = {}
+    names: dict[int, tuple[str, str]] = {}
+    paths: dict[int, str] = {}
+    children: list[Bucket] = []
+    for uid, ucode, name, path, depth in subtree(unit, on=period.end).values_list("unit_id", "unit__code", "name", "path", "depth"):
+        names[uid] = (ucode, name)
+        paths[uid] = path
+        seg = path[cut : cut + PATH_WIDTH + 1]
+        unit_bucket[uid] = int(seg[:-1]) if seg else unit.pk
+        if depth == root_v.depth + 1:
+            children.append(Bucket(uid, ucode, name))
+    child_ids = {b.unit_id for b in children}
+    # Units that ended inside the period: follow mergers, else the path they last had.
+    ended = (
+        UnitVersion.objects.filter(valid_to__gt=period.start, valid_to__lte=period.end)
+        .exclude(unit_id__in=UnitVersion.objects.filter(valid_on(period.end)).values("unit_id"))
+        .order_by("valid_to")
+        .values_list("unit_id", "unit__code", "name", "path")
+    )
+    ended_rows = list(ended)
+    if ended_rows:
+        mergers = load_mergers()
+        root_seg = path_segment(unit.pk)
+        for uid, ucode, name, path in ended_rows:
+            target = resolve_merger(uid, period.end, mergers)
+            bucket: int | None = None
+            if target != uid:
+                bucket = unit_bucket.get(target)
+            elif root_seg in path:
+                tail = path.split(root_seg, 1)[1]
+                child = int(tail[:PATH_WIDTH]) if tail else None
+                bucket = child if child in child_ids else unit.pk
+            if bucket is not None and uid != unit.pk:
+                unit_bucket[uid] = bucket
+                names[uid] = (ucode, name)
+                paths[uid] = path
+    children.sort(key=lambda b: (b.name, b.code))
+    buckets = [*children, Bucket(unit.pk, unit.code, root_v.name, is_root=True)]
+    awards = frozenset(
+        live_events()
+        .filter(kind="award", effective_on__gte=period.start, effective_on__lte=period.end, person__isnull=False)
+        .values_list("subtype", flat=True)
+        .distinct()
+    )
+    return Frame(unit, root_v.name, root_v.kind, period, buckets, unit_bucket, names, paths, awards)
+
+
+def get_def(frame: Frame, key: str) -> FigureDef:
+    d = F.figure_def(key, frame.award_codes)
+    if d is None:
+        raise ReportError(MSG_NO_KEY.format(key=key))
+    return d
+
+
+# --- the shared querysets -----------------------------------------------------------------
+
+
+def _membership_unit(*, before: bool) -> Subquery:
+    """The unit of the person's membership on the event's day (the day before, with `before`)."""
+    qs = Membership.objects.filter(person_id=OuterRef("person_id"))
+    qs = qs.filter(valid_from__lt=OuterRef("effective_on")) if before else qs.filter(valid_from__lte=OuterRef("effective_on"))
+    qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("effective_on")))
+    return Subquery(qs.order_by("-valid_from").values("unit_id")[:1], output_field=IntegerField())
+
+
+def _attr(field_name: str = "unit_id", *, before: bool = False):
+    # An event without a unit is counted where the person was a member that day. COALESCE
+    # evaluates the subquery only for such rows (PostgreSQL and SQLite both short-circuit).
+    return Coalesce(field_name, _membership_unit(before=before), output_field=IntegerField())
+
+
+def _bucket_case(frame: Frame, field_name: str) -> Case:
+    whens = [When(**{f"{field_name}__in": ids}, then=Value(b)) for b, ids in frame.groups().items()]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def _in_period(frame: Frame) -> Q:
+    return Q(effective_on__gte=frame.period.start, effective_on__lte=frame.period.end)
+
+
+def _in_years(frame: Frame) -> Q:
+    first, last = frame.period.years
+    return Q(year__gte=first, year__lte=last)
+
+
+def _kind_q(d: FigureDef) -> Q:
+    q = Q(kind__in=d.kinds)
+    if d.subtype is not None:
+        q &= Q(subtype=d.subtype)
+    return q
+
+
+def _person_events(frame: Frame, kinds: Iterable[str], *, years: bool = False) -> QuerySet:
+    when = _in_years(frame) if years else _in_period(frame)
+    return (
+        live_events()
+        .filter(when, person__isnull=False, kind__in=list(kinds))
+        .annotate(attr=_attr())
+        .filter(attr__in=frame.unit_ids)
+        .annotate(bucket=_bucket_case(frame, "attr"))
+    )
+
+
+def _transfers(frame: Frame) -> QuerySet:
+    ids = frame.unit_ids
+    return (
+        live_events()
+        .filter(_in_period(frame), person__isnull=False, kind="transfer", subtype="official")
+        .annotate(src=_attr(before=True))
+        .filter(Q(src__in=ids) | Q(to_unit_id__in=ids))
+        .annotate(src_bucket=_bucket_case(frame, "src"), dst_bucket=_bucket_case(frame, "to_unit_id"))
+    )
+
+
+def _members(frame: Frame) -> QuerySet:
+    return (
+        memberships_on(frame.period.end)
+        .filter(unit_id__in=frame.unit_ids)
+        .annotate(bucket=_bucket_case(frame, "unit_id"))
+    )
+
+
+def _unit_events(frame: Frame) -> QuerySet:
+    return (
+        live_events()
+        .filter(person__isnull=True, unit_id__in=frame.unit_ids)
+        .filter((Q(kind="congress") & _in_period(frame)) | (Q(kind="evaluation") & _in_years(frame)))
+        .annotate(bucket=_bucket_case(frame, "unit_id"))
+    )
+
+
+def _base(frame: Frame, d: FigureDef) -> QuerySet:
+    """The rows a figure counts (before counting)."""
+    if d.source == Source.EVENTS:
+        return _person_events(frame, d.kinds).filter(_kind_q(d))
+    if d.source == Source.EVALUATIONS:
+        return _person_events(frame, d.kinds, years=True).filter(_kind_q(d))
+    if d.source == Source.TRANSFER_IN:
+        return _transfers(frame).filter(src_bucket__isnull=True, dst_bucket__isnull=False).annotate(bucket=_bucket_case(frame, "to_unit_id"))
+    if d.source == Source.TRANSFER_OUT:
+        return _transfers(frame).filter(src_bucket__isnull=False, dst_bucket__isnull=True).annotate(bucket=_bucket_case(frame, "src"))
+    if d.source == Source.MEMBERS:
+        qs = _members(frame).filter(status__in=d.statuses)
+        return qs.filter(sex=d.sex) if d.sex else qs
+    if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS):
+        return _unit_events(frame).filter(_kind_q(d))
+    raise ReportError(MSG_NO_ROWS.format(key=d.key))
+
+
+# --- results ---------------------------------------------------------------------------------
+
+Number = int | Decimal
+
+
+@dataclass
+class FigureResult:
+    key: str
+    label: str
+    definition: str
+    value: Number | None
+    by_bucket: dict[int, Number | None] = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def present(self) -> bool:
+        return self.value is not None
+
+
+def vs_target(value: int, target: int | None) -> Decimal | None:
+    """(value / target − 1) × 100, half-up to two decimals; None without a (non-zero) target."""
+    if not target:
+        return None
+    return ((Decimal(value) / Decimal(target) - 1) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Targets:
+    total: int | None
+    by_bucket: dict[int, int]
+    rows: list[tuple[int, int]]  # (unit id, value) of the targets that make the total
+
+
+def targets_for(frame: Frame, metrics: Iterable[str]) -> dict[str, Targets]:
+    """The scope's target per metric: the root's own, else the sum of the top-most below it."""
+    if not frame.period.is_calendar_year:
+        return {}
+    rows = Target.objects.filter(year=frame.period.start.year, metric__in=list(metrics), unit_id__in=frame.unit_ids).values_list("metric", "unit_id", "value")
+    per_metric: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for metric, unit_id, value in rows:
+        per_metric[metric].append((frame.unit_paths.get(unit_id, ""), unit_id, value))
+    out: dict[str, Targets] = {}
+    for metric, items in per_metric.items():
+        items.sort()
+        top: list[tuple[str, int, int]] = []
+        for path, unit_id, value in items:
+            if not any(path.startswith(p) for p, _, _ in top):
+                top.append((path, unit_id, value))
+        by_bucket: dict[int, int] = {}
+        for b in frame.buckets:
+            if b.is_root:
+                continue
+            mine = [(p, u, v) for p, u, v in items if frame.unit_bucket.get(u) == b.unit_id]
+            kept: list[tuple[str, int, int]] = []
+            for p, u, v in mine:
+                if not any(p.startswith(k) for k, _, _ in kept):
+                    kept.append((p, u, v))
+            if kept:
+                by_bucket[b.unit_id] = sum(v for _, _, v in kept)
+        out[metric] = Targets(sum(v for _, _, v in top), by_bucket, [(u, v) for _, u, v in top])
+    return out
+
+
+def _counted(row: dict, d: FigureDef) -> int:
+    return row["people"] if d.count == F.Count.PEOPLE else row["n"]
+
+
+def _aggregate(qs: QuerySet, d: FigureDef) -> tuple[int, dict[int, int]]:
+    measure = Count("person_id", distinct=True) if d.count == F.Count.PEOPLE else Count("*")
+    by = {r["bucket"]: r["v"] for r in qs.values("bucket").annotate(v=measure).order_by() if r["bucket"] is not None}
+    if d.count == F.Count.PEOPLE:
+        total = qs.aggregate(v=Count("person_id", distinct=True))["v"]
+    else:
+        total = sum(by.values())
+    return total, by
+
+
+def figure_result(frame: Frame, key: str) -> FigureResult:
+    """One figure on its own: the same querysets as its rows."""
+    d = get_def(frame, key)
+    if d.source in (Source.TARGET, Source.VS_TARGET):
+        t = targets_for(frame, [d.metric]).get(d.metric)
+        if d.source == Source.TARGET:
+            if t is None:
+                return FigureResult(d.key, d.label, d.definition, None)
+            return FigureResult(d.key, d.label, d.definition, t.total, dict(t.by_bucket))
+        base = figure_result(frame, d.metric)
+        if t is None:
+            return FigureResult(d.key, d.label, d.definition, None)
+        by = {b: vs_target(int(base.by_bucket.get(b) or 0), v) for b, v in t.by_bucket.items()}
+        return FigureResult(d.key, d.label, d.definition, vs_target(int(base.value or 0), t.total), by)
+    total, by = _aggregate(_base(frame, d), d)
+    result = FigureResult(d.key, d.label, d.definition, total, {b.unit_id: by.get(b.unit_id, 0) for b in frame.buckets})
+    if d.source == Source.UNIT_EVENTS:
+        result.extra["terms"] = _terms(_base(frame, d))
+    return result
+
+
+def _terms(qs: QuerySet) -> dict[str, int]:
+    return {r["term"]: r["n"] for r in qs.values("term").annotate(n=Count("*")).order_by("term")}
+
+
+def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, FigureResult]:
+    """Every figure of the report at once: one GROUP BY per family of figures."""
+    wanted = list(keys) if keys is not None else F.report_keys(frame.award_codes)
+    defs = [get_def(frame, k) for k in wanted]
+    buckets = [b.unit_id for b in frame.buckets]
+    out: dict[str, FigureResult] = {}
+
+    # Person events in the period by bucket x kind x subtype; distinct people need their own
+    # grouping (a person counted once per kind, or per subtype, not once per subtype summed).
+    fine: dict[tuple, dict] = {}
+    event_defs = [d for d in defs if d.source == Source.EVENTS]
+    if event_defs:
+        base = _person_events(frame, EVENT_KINDS)
+        for r in base.values("bucket", "kind", "subtype").annotate(n=Count("*"), people=Count("person_id", distinct=True)).order_by():
+            fine[(r["bucket"], r["kind"], r["subtype"])] = r
+        coarse_kinds = sorted({k for d in event_defs if d.count == F.Count.PEOPLE and d.subtype is None for k in d.kinds})
+        sub_kinds = sorted({k for d in event_defs if d.count == F.Count.PEOPLE and d.subtype is not None for k in d.kinds})
+        coarse_b: dict[tuple, int] = {}
+        coarse_t: dict[str, int] = {}
+        sub_t: dict[tuple, int] = {}
+        if coarse_kinds:
+            qs = base.filter(kind__in=coarse_kinds)
+            coarse_b = {(r["bucket"], r["kind"]): r["p"] for r in qs.values("bucket", "kind").annotate(p=Count("person_id", distinct=True)).order_by()}
+            coarse_t = {r["kind"]: r["p"] for r in qs.values("kind").annotate(p=Count("person_id", distinct=True)).order_by()}
+        if sub_kinds:
+            qs = base.filter(kind__in=sub_kinds)
+            sub_t = {(r["kind"], r["subtype"]): r["p"] for r in qs.values("kind", "subtype").annotate(p=Count("person_id", distinct=True)).order_by()}
+        for d in event_defs:
+            by: dict[int, Number | None] = {}
+            if d.count == F.Count.PEOPLE and d.subtype is None:
+                (kind,) = d.kinds
+                by = {b: coarse_b.get((b, kind), 0) for b in buckets}
+                total = coarse_t.get(kind, 0)
+            elif d.count == F.Count.PEOPLE:
+                (kind,) = d.kinds
+                by = {b: (fine.get((b, kind, d.subtype)) or {"people": 0})["people"] for b in buckets}
+                total = sub_t.get((kind, d.subtype), 0)
+            else:
+                by = {
+                    b: sum(r["n"] for (rb, k, s), r in fine.items() if rb == b and k in d.kinds and (d.subtype is None or s == d.subtype))
+                    for b in buckets
+                }
+                total = sum(int(v or 0) for v in by.values())
+            out[d.key] = FigureResult(d.key, d.label, d.definition, total, by)
+
+    if any(d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT) for d in defs):
+        inward: dict[int, int] = defaultdict(int)
+        outward: dict[int, int] = defaultdict(int)
+        for r in _transfers(frame).values("src_bucket", "dst_bucket").annotate(n=Count("*")).order_by():
+            if r["src_bucket"] is None and r["dst_bucket"] is not None:
+                inward[r["dst_bucket"]] += r["n"]
+            elif r["src_bucket"] is not None and r["dst_bucket"] is None:
+                outward[r["src_bucket"]] += r["n"]
+        for d in defs:
+            if d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT):
+                counts = inward if d.source == Source.TRANSFER_IN else outward
+                out[d.key] = FigureResult(d.key, d.label, d.definition, sum(counts.values()), {b: counts.get(b, 0) for b in buckets})
+
+    member_defs = [d for d in defs if d.source == Source.MEMBERS]
+    if member_defs:
+        cells = list(_members(frame).values("bucket", "status", "sex").annotate(n=Count("*")).order_by())
+        for d in member_defs:
+            by = {
+                b: sum(c["n"] for c in cells if c["bucket"] == b and c["status"] in d.statuses and (not d.sex or c["sex"] == d.sex))
+                for b in buckets
+            }
+            out[d.key] = FigureResult(d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by)
+
+    eval_defs = [d for d in defs if d.source == Source.EVALUATIONS]
+    if eval_defs:
+        base = _person_events(frame, ("evaluation",), years=True)
+        cells_b = {(r["bucket"], r["subtype"]): r["p"] for r in base.values("bucket", "subtype").annotate(p=Count("person_id", distinct=True)).order_by()}
+        totals = {r["subtype"]: r["p"] for r in base.values("subtype").annotate(p=Count("person_id", distinct=True)).order_by()}
+        for d in eval_defs:
+            out[d.key] = FigureResult(d.key, d.label, d.definition, totals.get(d.subtype, 0), {b: cells_b.get((b, d.subtype), 0) for b in buckets})
+
+    unit_defs = [d for d in defs if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS)]
+    if unit_defs:
+        cells = list(_unit_events(frame).values("bucket", "kind", "subtype", "term").annotate(n=Count("*")).order_by())
+        for d in unit_defs:
+            mine = [c for c in cells if c["kind"] in d.kinds and (d.subtype is None or c["subtype"] == d.subtype)]
+            by = {b: sum(c["n"] for c in mine if c["bucket"] == b) for b in buckets}
+            result = FigureResult(d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by)
+            if d.source == Source.UNIT_EVENTS:
+                terms: dict[str, int] = defaultdict(int)
+                for c in mine:
+                    terms[c["term"]] += c["n"]
+                result.extra["terms"] = dict(sorted(terms.items()))
+            out[d.key] = result
+
+    target_defs = [d for d in defs if d.source in (Source.TARGET, Source.VS_TARGET)]
+    if target_defs:
+        targets = targets_for(frame, {d.metric for d in target_defs})
+        for d in target_defs:
+            t = targets.get(d.metric)
+            if t is None:
+                out[d.key] = FigureResult(d.key, d.label, d.definition, None)
+                continue
+            if d.source == Source.TARGET:
+                out[d.key] = FigureResult(d.key, d.label, d.definition, t.total, dict(t.by_bucket))
+                continue
+            base_result = out.get(d.metric) or figure_result(frame, d.metric)
+            by = {b: vs_target(int(base_result.by_bucket.get(b) or 0), v) for b, v in t.by_bucket.items()}
+            out[d.key] = FigureResult(d.key, d.label, d.definition, vs_target(int(base_result.value or 0), t.total), by)
+
+    return {k: out[k] for k in wanted}
+
+
+def has_data(frame: Frame, results: dict[str, FigureResult]) -> bool:
+    """Whether anything at all was recorded for this scope and period."""
+    return any(r.value for r in results.values() if isinstance(r.value, int) and not r.key.endswith(".target"))
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sort: str = ""  # the order_by field, empty when not sortable
+
+
+PERSON_COLUMNS = (
+    Column("code", "Mã", "person__code"),
+    Column("name", "Họ và tên", "person__search_key"),
+    Column("unit", "Đơn vị"),
+    Column("date", "Ngày", "effective_on"),
+    Column("what", "Nội dung"),
+    Column("decision", "Số quyết định"),
+)
+MEMBER_COLUMNS = (
+    Column("code", "Mã", "person__code"),
+    Column("name", "Họ và tên", "person__search_key"),
+    Column("unit", "Đơn vị"),
+    Column("date", "Sinh hoạt từ ngày", "valid_from"),
+    Column("what", "Trạng thái"),
+)
+UNIT_COLUMNS = (
+    Column("code", "Mã đơn vị", "unit__code"),
+    Column("unit", "Đơn vị"),
+    Column("date", "Ngày", "effective_on"),
+    Column("what", "Nội dung"),
+    Column("decision", "Số quyết định"),
+)
+TARGET_COLUMNS = (Column("code", "Mã đơn vị"), Column("unit", "Đơn vị"), Column("value", "Chỉ tiêu"))
+
+
+@dataclass
+class Rows:
+    """The rows behind a figure: a queryset (sorted, not yet paged) and how to show a row."""
+
+    figure: FigureDef
+    columns: tuple[Column, ...]
+    queryset: QuerySet | list
+    render: object  # callable(dict) -> dict of column key -> text
+
+    def __iter__(self):
+        for raw in self.queryset:
+            yield self.render(raw)
+
+
+def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str = "") -> Rows:
+    d = get_def(frame, key)
+    if d.source == Source.VS_TARGET:
+        raise ReportError(MSG_NO_ROWS.format(key=key))
+    if d.source == Source.TARGET:
+        t = targets_for(frame, [d.metric]).get(d.metric)
+        items = [] if t is None else [(u, v) for u, v in t.rows if bucket is None or frame.unit_bucket.get(u) == bucket]
+        if bucket is not None and t is not None and frame.bucket(bucket) and not frame.bucket(bucket).is_root:  # type: ignore[union-attr]
+            # a child's target may come from several units below it
+            items = []
+            rows = Target.objects.filter(year=frame.period.start.year, metric=d.metric, unit_id__in=frame.ids_of(bucket)).values_list("unit_id", "value")
+            kept: list[tuple[str, int, int]] = []
+            for path, u, v in sorted((frame.unit_paths.get(u, ""), u, v) for u, v in rows):
+                if not any(path.startswith(p) for p, _, _ in kept):
+                    kept.append((path, u, v))
+            items = [(u, v) for _, u, v in kept]
+        data = [{"unit_id": u, "value": v} for u, v in items]
+        return Rows(d, TARGET_COLUMNS, data, lambda r: {"code": frame.unit_names.get(r["unit_id"], ("", ""))[0], "unit": frame.unit_label(r["unit_id"]), "value": r["value"]})
+
+    qs = _base(frame, d)
+    if bucket is not None:
+        qs = qs.filter(bucket=bucket)
+    sort_fields = {c.key: c.sort for c in _columns(d) if c.sort}
+    desc = order.startswith("-")
+    field_name = sort_fields.get(order.lstrip("-"), "")
+    if d.source == Source.MEMBERS:
+        qs = qs.values("id", "person_id", "person__code", "person__full_name", "unit_id", "status", "valid_from")
+        qs = qs.order_by(*(["-" + field_name] if desc else [field_name]) if field_name else ["person__search_key"], "id")
+        return Rows(d, MEMBER_COLUMNS, qs, lambda r: {
+            "person_id": r["person_id"], "code": r["person__code"], "name": r["person__full_name"],
+            "unit": frame.unit_label(r["unit_id"]), "date": format_date(r["valid_from"]), "what": _status_label(r["status"]),
+        })
+    if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS):
+        qs = qs.values("id", "unit_id", "unit__code", "effective_on", "kind", "subtype", "term", "year", "decision_no")
+        qs = qs.order_by(*(["-" + field_name] if desc else [field_name]) if field_name else ["effective_on"], "id")
+        return Rows(d, UNIT_COLUMNS, qs, lambda r: {
+            "code": r["unit__code"], "unit": frame.unit_label(r["unit_id"]), "date": format_date(r["effective_on"]),
+            "what": _unit_event_text(r), "decision": r["decision_no"],
+        })
+    if d.count == F.Count.PEOPLE:
+        # One row per person: the value counts people, so do the rows.
+        qs = qs.values("person_id", "person__code", "person__full_name", "person__search_key").annotate(
+            effective_on=Min("effective_on"), n=Count("*"), unit_at=Min("attr"), decision=Min("decision_no")
+        )
+        order_field = field_name or "person__search_key"
+        qs = qs.order_by(("-" if desc else "") + order_field, "person_id")
+        return Rows(d, PERSON_COLUMNS, qs, lambda r: {
+            "person_id": r["person_id"], "code": r["person__code"], "name": r["person__full_name"],
+            "unit": frame.unit_label(r["unit_at"]), "date": format_date(r["effective_on"]),
+            "what": d.label + (f" ({r['n']} lần)" if r["n"] > 1 else ""), "decision": r["decision"] or "",
+        })
+    unit_field = "attr" if d.source in (Source.EVENTS, Source.EVALUATIONS) else ("to_unit_id" if d.source == Source.TRANSFER_IN else "src")
+    qs = qs.values("id", "person_id", "person__code", "person__full_name", "effective_on", "kind", "subtype", "decision_no", "position", "year", unit_field, "unit_id", "to_unit_id")
+    qs = qs.order_by(*(["-" + field_name] if desc else [field_name]) if field_name else ["effective_on", "person__search_key"], "id")
+    return Rows(d, PERSON_COLUMNS, qs, lambda r: {
+        "person_id": r["person_id"], "code": r["person__code"], "name": r["person__full_name"],
+        "unit": frame.unit_label(r[unit_field]), "date": format_date(r["effective_on"]),
+        "what": _event_text(frame, d, r), "decision": r["decision_no"],
+    })
+
+
+def _columns(d: FigureDef) -> tuple[Column, ...]:
+    if d.source == Source.MEMBERS:
+        return MEMBER_COLUMNS
+    if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS):
+        return UNIT_COLUMNS
+    if d.source == Source.TARGET:
+        return TARGET_COLUMNS
+    return PERSON_COLUMNS
+
+
+def _status_label(status: str) -> str:
+    from tochuc.events.kinds import STATUS_LABELS
+
+    return STATUS_LABELS.get(status, status)
+
+
+def _unit_event_text(r: dict) -> str:
+    from tochuc.events.kinds import Subject, kind_label, subtype_label
+
+    if r["kind"] == "congress":
+        return f"Đại hội nhiệm kỳ {r['term']}" if r["term"] else "Đại hội"
+    text = subtype_label(r["kind"], r["subtype"], Subject.UNIT) or kind_label(r["kind"])
+    return f"{text} (năm {r['year']})" if r["year"] else text
+
+
+def _event_text(frame: Frame, d: FigureDef, r: dict) -> str:
+    from tochuc.events.kinds import kind_label, subtype_label
+
+    if d.source == Source.TRANSFER_IN:
+        origin = frame.unit_label(r["unit_id"]) if r["unit_id"] in frame.unit_names else ("ngoài phạm vi" if r["unit_id"] else "ngoài hệ thống")
+        return f"Chuyển đến từ {origin}"
+    if d.source == Source.TRANSFER_OUT:
+        return "Chuyển đi ngoài hệ thống" if r["to_unit_id"] is None else "Chuyển đi ngoài phạm vi"
+    text = kind_label(r["kind"])
+    if r["subtype"]:
+        text += ": " + subtype_label(r["kind"], r["subtype"]).lower()
+    if r["position"]:
+        text += f" – {r['position']}"
+    if r["year"] and d.source == Source.EVALUATIONS:
+        text += f" (năm {r['year']})"
+    return text
+
+
+def years_end_members(frame: Frame, years: Iterable[int]) -> dict[int, int]:
+    """Members on 31/12 of each year, in the units of this frame: one query for all years."""
+    aggregates = {}
+    for y in years:
+        day = dt.date(y, 12, 31)
+        aggregates[f"y{y}"] = Count("*", filter=Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day)))
+    if not aggregates:
+        return {}
+    row = Membership.objects.filter(unit_id__in=frame.unit_ids).aggregate(**aggregates)
+    return {int(k[1:]): v for k, v in row.items()}
