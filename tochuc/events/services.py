@@ -9,7 +9,7 @@ events at once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +20,12 @@ from tochuc.core.models import audit
 from tochuc.events.fold import EventData, fold_person
 from tochuc.events.kinds import FIELD_LABELS, KINDS, UNIT_TREE_KINDS, Subject, find_subtype
 from tochuc.events.models import Event, EventVoid, Membership
-from tochuc.events.projections import load_mergers, load_person_events, refresh_people, refresh_units
+from tochuc.events.projections import (
+    load_mergers,
+    load_person_events,
+    refresh_people,
+    refresh_units,
+)
 from tochuc.people.models import Person
 from tochuc.rules.engine import Context, Draft, evaluate
 from tochuc.units.models import Unit
@@ -241,3 +246,127 @@ def event_void(*, event: Event, reason: str, by) -> EventVoid:
         refresh_people(members_before)
     audit(by=by, action="event.void", obj=event, changes={"reason": reason})
     return void
+
+
+# --- batches (the importer) ----------------------------------------------------------------
+
+# Drafts not yet written get ids above any real one, so on the same day and kind they sort after
+# the stored events, as they would if recorded one by one.
+_PENDING_ID_BASE = 1 << 60
+
+
+class BatchRefused(RecordRefused):
+    """Some drafts of a batch were refused and nothing was written.
+
+    `refusals` maps the index of each refused draft to all its findings.
+    """
+
+    def __init__(self, refusals: dict[int, list[Finding]]):
+        self.refusals = refusals
+        super().__init__([f for i in sorted(refusals) for f in refusals[i]])
+
+
+def _version_picker(unit_ids: Iterable[int]):
+    """`version_on` for many dates of a few units with one query (same choice: lowest pk)."""
+    from tochuc.units.models import UnitVersion
+
+    by_unit: dict[int, list] = {}
+    for v in UnitVersion.objects.filter(unit_id__in=set(unit_ids)).order_by("pk"):
+        by_unit.setdefault(v.unit_id, []).append(v)
+
+    def pick(unit_id: int | None, day: dt.date):
+        if unit_id is None:
+            return None
+        for v in by_unit.get(unit_id, ()):
+            if v.valid_from <= day and (v.valid_to is None or v.valid_to > day):
+                return v
+        return None
+
+    return pick
+
+
+@transaction.atomic
+def event_record_many(
+    *,
+    by,
+    person: Person,
+    drafts: Sequence[Mapping[str, Any]],
+    source: str = "import",
+    refresh: bool = True,
+    mergers: Mapping[int, tuple[dt.date, int]] | None = None,
+) -> list[Event]:
+    """Record several events of one person, judged exactly as successive `event_record` calls.
+
+    Each draft (the keyword arguments of `event_record` without `by`, `person`, `source`) is
+    checked for shape, then judged by the rules against the person's stored history plus the
+    drafts accepted before it; a refused draft is left out of the history of the later ones, as
+    a refused call would be. If any draft is refused, nothing is written and `BatchRefused` says
+    which and why. Otherwise the events are inserted together and the person's projections are
+    refreshed once (or not at all with `refresh=False`: the caller then calls `refresh_people`).
+    """
+    # Serialise writers per person, as event_record does.
+    Person.objects.select_for_update().filter(pk=person.pk).exists()
+    mergers = load_mergers() if mergers is None else mergers
+    history = sorted(load_person_events([person.pk]).get(person.pk, []), key=EventData.sort_key)
+    unit_ids = [u.pk for d in drafts for u in (d.get("unit"), d.get("to_unit")) if u is not None]
+    version = _version_picker(unit_ids)
+    refusals: dict[int, list[Finding]] = {}
+    accepted: list[tuple[Draft, list[str]]] = []
+    for index, raw in enumerate(drafts):
+        values = dict(raw)
+        confirmed = set(values.pop("confirm", ()) or ())
+        unit, to_unit = values.get("unit"), values.get("to_unit")
+        subtype, findings = check_shape(
+            kind=values["kind"], subtype=values.get("subtype", ""), effective_on=values["effective_on"],
+            person=person, unit=unit, to_unit=to_unit, end_on=values.get("end_on"),
+            position=values.get("position", ""), term=values.get("term", ""), year=values.get("year"),
+            note=values.get("note", ""),
+        )
+        if findings:
+            refusals[index] = findings
+            continue
+        draft = Draft(
+            kind=values["kind"], subtype=subtype, effective_on=values["effective_on"], person=person,
+            unit_id=unit.pk if unit else None, to_unit_id=to_unit.pk if to_unit else None,
+            end_on=values.get("end_on"), position=values.get("position", ""), term=values.get("term", ""),
+            year=values.get("year"), decision_no=values.get("decision_no", ""), decided_on=values.get("decided_on"),
+            decided_by=values.get("decided_by", ""), note=values.get("note", ""), details=dict(values.get("details") or {}),
+        )
+        context = Context(
+            history=tuple(history),
+            state=fold_person(history, mergers),
+            state_before=fold_person([e for e in history if e.effective_on <= draft.effective_on], mergers),
+            unit=version(draft.unit_id, draft.effective_on),
+            to_unit=version(draft.to_unit_id, draft.effective_on),
+        )
+        findings = evaluate(draft, context)
+        if any(f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirmed) for f in findings):
+            refusals[index] = findings
+            continue
+        accepted.append((draft, sorted({f.code for f in findings if f.level == Level.WARNING})))
+        history.append(
+            EventData(
+                id=_PENDING_ID_BASE + index, kind=draft.kind, effective_on=draft.effective_on, subtype=draft.subtype,
+                unit_id=draft.unit_id, to_unit_id=draft.to_unit_id, end_on=draft.end_on, position=draft.position,
+                decided_on=draft.decided_on, details=draft.details,
+            )
+        )
+        history.sort(key=EventData.sort_key)
+    if refusals:
+        raise BatchRefused(refusals)
+    recorded_by = by if getattr(by, "pk", None) else None
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                person=person, unit_id=d.unit_id, kind=d.kind, subtype=d.subtype, effective_on=d.effective_on,
+                end_on=d.end_on, to_unit_id=d.to_unit_id, position=d.position, term=d.term, year=d.year,
+                decision_no=d.decision_no, decided_on=d.decided_on, decided_by=d.decided_by, note=d.note,
+                details=d.details, confirmed=confirmed, source=source, recorded_by=recorded_by,
+            )
+            for d, confirmed in accepted
+        ],
+        batch_size=1000,
+    )
+    if refresh and events:
+        refresh_people([person.pk], mergers)
+    return events

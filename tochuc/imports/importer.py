@@ -1,0 +1,845 @@
+"""Importing a workbook: everything checked, then everything written, or nothing.
+
+Stages:
+1. read — every row of every sheet is streamed, converted and checked for shape (types, dates,
+   enumerations, required values, duplicates inside the file); references to units and people
+   are resolved against the file and the database, within the importer's scope.
+2. judge and write — inside ONE transaction, units (with the unit events, in date order, parents
+   first) go through the unit services, people through `person_create`, each person's events in
+   date order through `event_record_many` (the rules as of each event's date, against the
+   person's history), targets last. A refused row is recorded as a problem and the next row is
+   judged as if it had not been there.
+3. if any problem blocks, or for a dry run, the transaction is rolled back: nothing is written.
+
+The services are what judge the rules, so stage 2 needs the rows of stage 1 in the database to
+judge the next ones (an admission needs the branch founded two rows above); the transaction
+makes that invisible to everyone else until the whole file has passed.
+
+Identity (re-importing changes nothing): a unit by code; a person by code, or by national ID
+with the same name and birth date; an event by person, kind, subtype, effective date and unit;
+a target by unit, year and metric.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from tochuc.accounts import scoping
+from tochuc.accounts.scoping import Scope
+from tochuc.core.findings import Finding, Level, RecordRefused
+from tochuc.core.models import audit
+from tochuc.events.fold import KIND_ORDER
+from tochuc.events.kinds import UNIT_TREE_KINDS, Subject, find_kind, find_subtype
+from tochuc.events.projections import live_events, load_mergers, refresh_people
+from tochuc.events.services import BatchRefused, event_record, event_record_many
+from tochuc.imports.cells import MSG_REQUIRED, CellError, convert, to_text
+from tochuc.imports.reader import (
+    WEB_LIMITS,
+    Limits,
+    SheetSource,
+    WorkbookRefused,
+    WorkbookSource,
+    is_blank,
+)
+from tochuc.imports.schema import (
+    ERROR_COLUMN,
+    Column,
+    Sheet,
+    find_column,
+    find_sheet,
+)
+from tochuc.lib.dates import format_date
+from tochuc.lib.vntext import normalize_name
+from tochuc.people.models import Person
+from tochuc.people.services import MSG_SEX, check_profile, find_sex, person_create
+from tochuc.reports.models import Target
+from tochuc.units.models import Unit
+from tochuc.units.services import (
+    MSG_KIND,
+    find_unit_kind,
+    unit_dissolve,
+    unit_found,
+    unit_merge,
+    unit_rename,
+    unit_reparent,
+)
+
+# Problem levels. Errors and unconfirmed warnings block the import; confirmed warnings and
+# notices are listed in the summary.
+ERROR, UNCONFIRMED, CONFIRMED, NOTICE = "error", "unconfirmed", "confirmed", "notice"
+BLOCKING = frozenset({ERROR, UNCONFIRMED})
+LEVEL_LABELS = {ERROR: "Lỗi", UNCONFIRMED: "Cảnh báo chưa xác nhận", CONFIRMED: "Cảnh báo đã xác nhận", NOTICE: "Lưu ý"}
+
+MSG_NO_SHEET = "Sổ không có trang nào theo mẫu (units/Đơn vị, people/Người, events/Sự kiện, targets/Chỉ tiêu)"
+MSG_SHEET_TWICE = "Trang “{label}” xuất hiện hai lần"
+MSG_SHEET_IGNORED = "Trang “{name}” không thuộc mẫu: bỏ qua"
+MSG_MISSING_COLUMN = "Thiếu cột bắt buộc “{label}” ({key})"
+MSG_COLUMN_IGNORED = "Cột “{name}” không thuộc mẫu trang “{sheet}”: bỏ qua"
+MSG_COLUMN_TWICE = "Cột “{label}” xuất hiện hai lần"
+MSG_DUPLICATE_ROW = "Trùng với dòng {row}"
+MSG_DUPLICATE_EVENT = "Trùng với dòng {row} (cùng người, loại, phân loại, ngày hiệu lực và đơn vị)"
+MSG_DUPLICATE_ID = "Số CCCD trùng với dòng {row}"
+MSG_UNKNOWN_KIND = "Loại sự kiện không hợp lệ: {value!r}"
+MSG_UNKNOWN_UNIT = "Không có đơn vị mã {value!r} trong tệp hoặc trong phạm vi của bạn"
+MSG_UNKNOWN_PERSON = "Không có người mã {value!r} trong tệp hoặc trong phạm vi của bạn"
+MSG_UNIT_TAKEN = "Mã đơn vị {value!r} đã được dùng ngoài phạm vi của bạn"
+MSG_ROOT_NEEDS_ADMIN = "Chỉ được tạo đơn vị dưới một đơn vị trong phạm vi của bạn: cần mã đơn vị cấp trên"
+MSG_PARENT_CYCLE = "Đơn vị cấp trên tạo thành vòng lặp"
+MSG_PERSON_TAKEN = "Mã người {value!r} đã được dùng"
+MSG_PERSON_DIFFERS = "Mã người {value!r} đã có với thông tin khác ({name}, sinh {birth}, CCCD {nid}): hệ thống không ghi đè hồ sơ khi nhập; sửa trên trang hồ sơ"
+MSG_ID_TAKEN = "Số CCCD {value} đã thuộc về một người khác ({other})"
+MSG_SAME_PERSON = "Người này đã có với mã {other} (cùng CCCD, họ tên, ngày sinh): dùng hồ sơ đó"
+MSG_FOUNDING_IN_EVENTS = "Việc thành lập đơn vị ghi ở trang “Đơn vị”, không ở trang “Sự kiện”"
+MSG_UNIT_EVENT_SCOPE = "Đơn vị {value!r} không thuộc phạm vi của bạn"
+MSG_NOT_IN_SCOPE = "Sự kiện phải liên quan tới một đơn vị trong phạm vi của bạn"
+MSG_UNCONFIRMED = "{message} — cảnh báo [{code}]: ghi mã này vào cột “Xác nhận cảnh báo” hoặc chọn xác nhận mọi cảnh báo"
+MSG_CONFIRMED = "{message} — đã xác nhận [{code}]"
+
+# finding.field (service vocabulary) -> column key, per sheet
+_UNIT_FIELDS = {"parent": "parent_code", "to_unit": "to_unit_code", "unit": "unit_code"}
+_EVENT_FIELDS = {"unit": "unit_code", "to_unit": "to_unit_code", "person": "person_code"}
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str  # sheet key, "" for the file as a whole
+    row: int | None
+    column: str  # column key, "" when the row or sheet as a whole
+    value: str
+    message: str
+    level: str = ERROR
+    code: str = ""
+
+    @property
+    def sheet_label(self) -> str:
+        sheet = find_sheet(self.sheet) if self.sheet else None
+        return sheet.label if sheet else self.sheet
+
+    @property
+    def column_label(self) -> str:
+        sheet = find_sheet(self.sheet) if self.sheet else None
+        column = find_column(sheet, self.column) if sheet and self.column else None
+        return column.label if column else self.column
+
+    def line(self) -> str:
+        where = [f"Trang {self.sheet_label}"] if self.sheet else ["Tệp"]
+        if self.row:
+            where.append(f"dòng {self.row}")
+        if self.column:
+            where.append(f"cột {self.column_label}")
+        value = f" [{self.value}]" if self.value else ""
+        return f"{LEVEL_LABELS[self.level]}: {', '.join(where)}{value}: {self.message}"
+
+
+@dataclass
+class Outcome:
+    problems: list[Problem] = field(default_factory=list)
+    created: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    dry_run: bool = False
+    committed: bool = False
+    rows_read: int = 0
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if p.level in BLOCKING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.blocking
+
+    def summary(self) -> str:
+        names = {"units": "đơn vị", "people": "người", "events": "sự kiện", "targets": "chỉ tiêu"}
+
+        def counts(counter: Counter) -> str:
+            return ", ".join(f"{counter[k]} {v}" for k, v in names.items() if counter[k]) or "không có gì"
+
+        if not self.ok:
+            return f"Không nhập gì: {len(self.blocking)} lỗi cần sửa (đã đọc {self.rows_read} dòng)"
+        if not sum(self.created.values()):
+            return f"Không có gì thay đổi: mọi dòng đã có trong cơ sở dữ liệu ({counts(self.unchanged)})"
+        verb = "Kiểm tra thử, chưa ghi gì: sẽ nhập" if self.dry_run else "Đã nhập"
+        text = f"{verb} {counts(self.created)}"
+        if sum(self.unchanged.values()):
+            text += f"; đã có, giữ nguyên: {counts(self.unchanged)}"
+        return text
+
+
+@dataclass(slots=True)
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    founded_on: dt.date
+
+
+@dataclass(slots=True)
+class PersonRow:
+    row: int
+    code: str
+    values: dict
+    registered_unit_code: str
+    confirm: frozenset
+
+
+@dataclass(slots=True)
+class EventRow:
+    row: int
+    person_code: str
+    kind: str
+    subtype: str
+    effective_on: dt.date
+    end_on: dt.date | None
+    unit_code: str
+    to_unit_code: str
+    position: str
+    term: str
+    year: int | None
+    decision_no: str
+    decided_on: dt.date | None
+    decided_by: str
+    note: str
+    details: dict
+    confirm: frozenset
+
+    def sort_key(self) -> tuple:
+        return (self.effective_on, KIND_ORDER.get(self.kind, 5), self.row)
+
+
+@dataclass(slots=True)
+class TargetRow:
+    row: int
+    unit_code: str
+    year: int
+    metric: str
+    value: int
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _confirm_codes(text: str) -> frozenset:
+    return frozenset(c for c in re.split(r"[\s,;]+", text or "") if c)
+
+
+def _chunks(items: list, size: int = 900) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Importer:
+    """One import run. `scope=None` is the system (the command line without --user)."""
+
+    def __init__(
+        self,
+        *,
+        by=None,
+        scope: Scope | None = None,
+        dry_run: bool = False,
+        confirm_all: bool = False,
+        limits: Limits = WEB_LIMITS,
+        progress: Progress | None = None,
+    ):
+        self.by, self.dry_run, self.confirm_all, self.limits = by, dry_run, confirm_all, limits
+        self.progress = progress or (lambda stage, done, total: None)
+        self.scope = None
+        if scope is not None:
+            # only the subtrees where the user's role allows importing
+            self.scope = Scope(scope.user_id, tuple(g for g in scope.grants if scoping.allows(g.role, "import")))
+        self.outcome = Outcome(dry_run=dry_run)
+        self.units: dict[str, UnitRow] = {}
+        self.people: dict[str, PersonRow] = {}
+        self.events: list[EventRow] = []
+        self.targets: list[TargetRow] = []
+        self._strings: dict[str, str] = {}
+
+    # --- problems ---
+    def problem(self, sheet: str, row: int | None, column: str, value: Any, message: str, level: str = ERROR, code: str = "") -> None:
+        self.outcome.problems.append(Problem(sheet, row, column, to_text(value)[:200], message, level, code))
+
+    def findings(self, sheet: str, row: int, findings: Iterable[Finding], confirmed: frozenset, fields: dict[str, str], values: dict[str, Any]) -> bool:
+        """Record a refused row's findings; True if any of them blocks."""
+        blocking = False
+        for f in findings:
+            column = fields.get(f.field, f.field)
+            value = values.get(column, "")
+            if f.level == Level.ERROR:
+                self.problem(sheet, row, column, value, str(f), ERROR, f.code)
+                blocking = True
+            elif f.level == Level.WARNING:
+                if f.code in confirmed or self.confirm_all:
+                    self.problem(sheet, row, column, value, MSG_CONFIRMED.format(message=str(f), code=f.code), CONFIRMED, f.code)
+                else:
+                    self.problem(sheet, row, column, value, MSG_UNCONFIRMED.format(message=str(f), code=f.code), UNCONFIRMED, f.code)
+                    blocking = True
+        return blocking
+
+    # --- entry point ---
+    def run(self, path: Path | str) -> Outcome:
+        try:
+            with WorkbookSource(Path(path), self.limits) as source:
+                self.read(source.sheets)
+        except WorkbookRefused as refused:
+            self.problem(find_sheet(refused.sheet).key if refused.sheet and find_sheet(refused.sheet) else refused.sheet, refused.row, "", "", refused.message)
+            return self.outcome
+        if any(p.sheet == "" and p.level == ERROR for p in self.outcome.problems):
+            return self.outcome
+        self.resolve()
+        try:
+            with transaction.atomic():
+                self.write()
+                if not self.outcome.ok or self.dry_run:
+                    raise _Rollback
+                self.outcome.committed = True
+                if getattr(self.by, "pk", None):
+                    audit(by=self.by, action="import", obj=self.by, changes={"created": dict(self.outcome.created)})
+        except _Rollback:
+            pass
+        return self.outcome
+
+    # --- stage 1: read ---
+    def read(self, sources: list[SheetSource]) -> None:
+        seen: dict[str, str] = {}
+        for source in sources:
+            sheet = find_sheet(source.name)
+            if sheet is None:
+                if source.name not in ("Hướng dẫn", "Danh mục"):  # the template's own help sheets
+                    self.problem("", None, "", source.name, MSG_SHEET_IGNORED.format(name=source.name), NOTICE)
+                continue
+            if sheet.key in seen:
+                self.problem(sheet.key, None, "", source.name, MSG_SHEET_TWICE.format(label=sheet.label))
+                continue
+            seen[sheet.key] = source.name
+            if source.merged is not None:
+                for ref in source.merged():
+                    first = re.match(r"[A-Z]+([0-9]+)", ref)
+                    self.problem(sheet.key, int(first.group(1)) if first else None, "", ref, f"Ô gộp {ref}: hãy bỏ gộp ô và điền giá trị vào từng dòng")
+            handler = {"units": self._unit_row, "people": self._person_row, "events": self._event_row, "targets": self._target_row}[sheet.key]
+            for number, cells in self._rows(source, sheet):
+                handler(number, cells)
+        if not seen:
+            self.problem("", None, "", "", MSG_NO_SHEET)
+
+    def _rows(self, source: SheetSource, sheet: Sheet):
+        header: dict[int, Column] | None = None
+        done = 0
+        for number, values in source.rows():
+            if is_blank(values):
+                continue
+            if header is None:
+                header = self._header(sheet, number, values)
+                if header is None:
+                    return
+                continue
+            cells: dict[str, Any] = {}
+            ok = True
+            for index, column in header.items():
+                raw = values[index] if index < len(values) else None
+                try:
+                    value = convert(column.type, raw)
+                except CellError as exc:
+                    self.problem(sheet.key, number, column.key, raw, str(exc))
+                    ok = False
+                    continue
+                if column.required and value in (None, ""):
+                    self.problem(sheet.key, number, column.key, "", MSG_REQUIRED)
+                    ok = False
+                cells[column.key] = self._intern(value) if isinstance(value, str) and len(value) < 40 else value
+            done += 1
+            self.outcome.rows_read += 1
+            if done % 5000 == 0:
+                self.progress(f"Đọc trang {sheet.label}", done, None)
+            if ok:
+                yield number, cells
+        self.progress(f"Đọc trang {sheet.label}", done, done)
+
+    def _intern(self, text: str) -> str:
+        # codes, kinds and units repeat on hundreds of thousands of rows: keep one copy of each
+        return self._strings.setdefault(text, text)
+
+    def _header(self, sheet: Sheet, number: int, values: tuple) -> dict[int, Column] | None:
+        header: dict[int, Column] = {}
+        for index, raw in enumerate(values):
+            text = to_text(raw)
+            if not text or text == ERROR_COLUMN:
+                continue
+            column = find_column(sheet, text)
+            if column is None:
+                self.problem(sheet.key, number, "", text, MSG_COLUMN_IGNORED.format(name=text, sheet=sheet.label), NOTICE)
+            elif column in header.values():
+                self.problem(sheet.key, number, column.key, text, MSG_COLUMN_TWICE.format(label=column.label))
+            else:
+                header[index] = column
+        missing = [c for c in sheet.columns if c.header_required and c not in header.values()]
+        for column in missing:
+            self.problem(sheet.key, number, column.key, "", MSG_MISSING_COLUMN.format(label=column.label, key=column.key))
+        return None if missing else header
+
+    def _unit_row(self, number: int, c: dict) -> None:
+        kind = find_unit_kind(c["kind"])
+        if kind is None:
+            self.problem("units", number, "kind", c["kind"], MSG_KIND.format(value=c["kind"]))
+            return
+        if c["code"] in self.units:
+            self.problem("units", number, "code", c["code"], MSG_DUPLICATE_ROW.format(row=self.units[c["code"]].row))
+            return
+        self.units[c["code"]] = UnitRow(number, c["code"], normalize_name(c["name"]), kind, c.get("parent_code", ""), c["founded_on"])
+
+    def _person_row(self, number: int, c: dict) -> None:
+        sex = find_sex(c["sex"])
+        if sex is None:
+            self.problem("people", number, "sex", c["sex"], MSG_SEX.format(value=c["sex"]))
+            return
+        if c["code"] in self.people:
+            self.problem("people", number, "code", c["code"], MSG_DUPLICATE_ROW.format(row=self.people[c["code"]].row))
+            return
+        values = {k: c.get(k, "") for k in ("full_name", "ethnicity", "religion", "national_id", "hometown", "education", "profession")}
+        values["birth_date"], values["sex"] = c["birth_date"], sex
+        self.people[c["code"]] = PersonRow(number, c["code"], values, c.get("registered_unit_code", ""), _confirm_codes(c.get("confirm", "")))
+
+    def _event_row(self, number: int, c: dict) -> None:
+        spec = find_kind(c["kind"])
+        if spec is None:
+            self.problem("events", number, "kind", c["kind"], MSG_UNKNOWN_KIND.format(value=c["kind"]))
+            return
+        subject = Subject.PERSON if c["person_code"] else Subject.UNIT
+        subtype = c.get("subtype", "")
+        if subtype:
+            subtype = find_subtype(spec, subtype, subject) or subtype  # an unknown one is refused by check_shape
+        self.events.append(
+            EventRow(
+                number, c["person_code"], spec.code, self._intern(subtype), c["effective_on"], c.get("end_on"),
+                c.get("unit_code", ""), c.get("to_unit_code", ""), c.get("position", ""), c.get("term", ""),
+                c.get("year"), c.get("decision_no", ""), c.get("decided_on"), c.get("decided_by", ""), c.get("note", ""),
+                c.get("details") or {}, _confirm_codes(c.get("confirm", "")),
+            )
+        )
+
+    def _target_row(self, number: int, c: dict) -> None:
+        if c["value"] is not None and c["value"] < 0:
+            self.problem("targets", number, "value", c["value"], "Chỉ tiêu phải là số không âm")
+            return
+        self.targets.append(TargetRow(number, c["unit_code"], c["year"], c["metric"], c["value"]))
+
+    # --- stage 1b: references, duplicates, scope ---
+    def resolve(self) -> None:
+        self.progress("Kiểm tra tham chiếu", 0, None)
+        codes = set(self.units) | {u.parent_code for u in self.units.values() if u.parent_code}
+        codes |= {e.unit_code for e in self.events if e.unit_code} | {e.to_unit_code for e in self.events if e.to_unit_code}
+        codes |= {t.unit_code for t in self.targets} | {p.registered_unit_code for p in self.people.values() if p.registered_unit_code}
+        self.db_units: dict[str, Unit] = {}
+        for chunk in _chunks(sorted(codes)):
+            self.db_units.update({u.code: u for u in Unit.objects.filter(code__in=chunk)})
+        self.allowed_units: set[int] | None = None
+        if self.scope is not None:
+            self.allowed_units = set(scoping.units(self.scope).values_list("id", flat=True))
+        self._resolve_units()
+        self._resolve_people()
+        self._check_events()
+        self._check_targets()
+
+    def unit_known(self, code: str, *, in_scope: bool = True) -> bool:
+        """A code names a unit the file creates, or an existing one (in scope when asked)."""
+        if code in self.new_units:
+            return True
+        unit = self.db_units.get(code)
+        if unit is None:
+            return False
+        return not in_scope or self.allowed_units is None or unit.pk in self.allowed_units
+
+    def _resolve_units(self) -> None:
+        self.new_units: dict[str, UnitRow] = {}
+        self.refused_units: set[str] = set()
+        for row in self.units.values():
+            existing = self.db_units.get(row.code)
+            if existing is None:
+                self.new_units[row.code] = row
+            elif self.allowed_units is not None and existing.pk not in self.allowed_units:
+                self.problem("units", row.row, "code", row.code, MSG_UNIT_TAKEN.format(value=row.code))
+            else:
+                self.outcome.unchanged["units"] += 1
+        self.unit_depth: dict[str, int] = {}
+        for row in list(self.new_units.values()):
+            depth, code, seen = 0, row.parent_code, {row.code}
+            while code in self.new_units:
+                if code in seen:
+                    self.problem("units", row.row, "parent_code", row.parent_code, MSG_PARENT_CYCLE)
+                    self.refused_units.add(row.code)
+                    break
+                seen.add(code)
+                code = self.new_units[code].parent_code
+                depth += 1
+            self.unit_depth[row.code] = depth
+            if not row.parent_code:
+                if self.allowed_units is not None:
+                    self.problem("units", row.row, "parent_code", "", MSG_ROOT_NEEDS_ADMIN)
+                    self.refused_units.add(row.code)
+            elif row.parent_code not in self.new_units and not self.unit_known(row.parent_code):
+                self.problem("units", row.row, "parent_code", row.parent_code, MSG_UNKNOWN_UNIT.format(value=row.parent_code))
+                self.refused_units.add(row.code)
+
+    def _resolve_people(self) -> None:
+        self.person_of: dict[str, Person] = {}  # file code -> existing person
+        self.new_people: dict[str, PersonRow] = {}
+        codes = sorted(set(self.people) | {e.person_code for e in self.events if e.person_code})
+        by_code: dict[str, Person] = {}
+        for chunk in _chunks(codes):
+            by_code.update({p.code: p for p in Person.objects.filter(code__in=chunk)})
+        ids = sorted({p.values["national_id"] for p in self.people.values() if p.values["national_id"]})
+        by_nid: dict[str, Person] = {}
+        for chunk in _chunks(ids):
+            by_nid.update({p.national_id: p for p in Person.objects.filter(national_id__in=chunk)})
+        visible: set[int] | None = None
+        if self.scope is not None:
+            candidates = [p.pk for p in (*by_code.values(), *by_nid.values())]
+            visible = set()
+            for chunk in _chunks(sorted(set(candidates))):
+                visible.update(scoping.people(self.scope).filter(pk__in=chunk).values_list("pk", flat=True))
+        self.visible_people = visible
+        self.db_people = by_code
+        seen_nid: dict[str, int] = {}
+        for row in self.people.values():
+            nid = row.values["national_id"]
+            if nid:
+                if nid in seen_nid:
+                    self.problem("people", row.row, "national_id", nid, MSG_DUPLICATE_ID.format(row=seen_nid[nid]))
+                    continue
+                seen_nid[nid] = row.row
+            existing = by_code.get(row.code)
+            if existing is not None:
+                if visible is not None and existing.pk not in visible:
+                    self.problem("people", row.row, "code", row.code, MSG_PERSON_TAKEN.format(value=row.code))
+                elif self._differs(row, existing):
+                    self.problem(
+                        "people", row.row, "code", row.code,
+                        MSG_PERSON_DIFFERS.format(value=row.code, name=existing.full_name, birth=format_date(existing.birth_date), nid=existing.masked_national_id or "trống"),
+                    )
+                else:
+                    self.person_of[row.code] = existing
+                    self.outcome.unchanged["people"] += 1
+                continue
+            other = by_nid.get(nid) if nid else None
+            if other is not None:
+                in_scope = visible is None or other.pk in visible
+                if in_scope and not self._differs(row, other, ignore_id=True):
+                    self.person_of[row.code] = other
+                    self.outcome.unchanged["people"] += 1
+                    self.problem("people", row.row, "national_id", nid, MSG_SAME_PERSON.format(other=other.code), NOTICE)
+                else:
+                    self.problem("people", row.row, "national_id", nid, MSG_ID_TAKEN.format(value=nid, other=f"{other.full_name}, mã {other.code}" if in_scope else "ngoài phạm vi của bạn"))
+                continue
+            if row.registered_unit_code and not self.unit_known(row.registered_unit_code):
+                self.problem("people", row.row, "registered_unit_code", row.registered_unit_code, MSG_UNKNOWN_UNIT.format(value=row.registered_unit_code))
+                continue
+            self.new_people[row.code] = row
+
+    @staticmethod
+    def _differs(row: PersonRow, person: Person, *, ignore_id: bool = False) -> bool:
+        v = row.values
+        if normalize_name(v["full_name"]) != person.full_name or v["birth_date"] != person.birth_date:
+            return True
+        return not ignore_id and bool(v["national_id"] and person.national_id and v["national_id"] != person.national_id)
+
+    def _check_events(self) -> None:
+        seen: dict[tuple, int] = {}
+        self.event_ok: list[EventRow] = []
+        for e in self.events:
+            ok = True
+            if e.person_code:
+                if e.person_code not in self.people:
+                    person = self.db_people.get(e.person_code)
+                    if person is None or (self.visible_people is not None and person.pk not in self.visible_people):
+                        self.problem("events", e.row, "person_code", e.person_code, MSG_UNKNOWN_PERSON.format(value=e.person_code))
+                        ok = False
+                    else:
+                        self.person_of.setdefault(e.person_code, person)
+            elif e.kind == "founding":
+                self.problem("events", e.row, "kind", e.kind, MSG_FOUNDING_IN_EVENTS)
+                ok = False
+            elif not e.unit_code:
+                self.problem("events", e.row, "unit_code", "", MSG_REQUIRED)
+                ok = False
+            for column, code in (("unit_code", e.unit_code), ("to_unit_code", e.to_unit_code)):
+                # a transfer or a cadre move may point outside the user's subtree
+                if code and not self.unit_known(code, in_scope=column == "unit_code" and not e.person_code):
+                    self.problem("events", e.row, column, code, MSG_UNKNOWN_UNIT.format(value=code))
+                    ok = False
+            if ok and self.allowed_units is not None and e.person_code and not any(
+                self.unit_known(code) for code in (e.unit_code, e.to_unit_code) if code
+            ) and e.person_code in self.people:
+                self.problem("events", e.row, "unit_code", e.unit_code, MSG_NOT_IN_SCOPE)
+                ok = False
+            key = (e.person_code, e.kind, e.subtype, e.effective_on, e.unit_code)
+            if key in seen:
+                self.problem("events", e.row, "", "", MSG_DUPLICATE_EVENT.format(row=seen[key]))
+                ok = False
+            else:
+                seen[key] = e.row
+            if ok:
+                self.event_ok.append(e)
+        self.events = []  # the checked list replaces it (memory)
+
+    def _check_targets(self) -> None:
+        seen: dict[tuple, int] = {}
+        self.target_ok: list[TargetRow] = []
+        for t in self.targets:
+            key = (t.unit_code, t.year, t.metric)
+            if not self.unit_known(t.unit_code):
+                self.problem("targets", t.row, "unit_code", t.unit_code, MSG_UNKNOWN_UNIT.format(value=t.unit_code))
+            elif key in seen:
+                self.problem("targets", t.row, "", "", MSG_DUPLICATE_ROW.format(row=seen[key]))
+            else:
+                seen[key] = t.row
+                self.target_ok.append(t)
+
+    # --- stage 2: judge and write, in the caller's transaction ---
+    def unit(self, code: str) -> Unit | None:
+        return self.db_units.get(code) if code else None
+
+    def write(self) -> None:
+        self._write_units()
+        self._write_people()
+        self._write_events()
+        self._write_targets()
+
+    def _attempt(self, call: Callable[[frozenset], Any], confirm: frozenset, on_refused: Callable[[RecordRefused, frozenset], bool]):
+        """Run a service call in a savepoint; with "confirm all", retry once confirming the warnings."""
+        previous: RecordRefused | None = None
+        for _ in range(3):
+            try:
+                with transaction.atomic():
+                    result = call(confirm)
+            except RecordRefused as refused:
+                warnings = frozenset(f.code for f in refused.findings if f.level == Level.WARNING)
+                if self.confirm_all and not refused.errors and not warnings <= confirm:
+                    confirm = confirm | warnings
+                    previous = refused
+                    continue
+                on_refused(refused, confirm)
+                return None
+            if previous is not None:
+                on_refused(RecordRefused([f for f in previous.findings if f.level == Level.WARNING]), confirm)
+            return result
+        return None
+
+    def _write_units(self) -> None:
+        unit_events = [e for e in self.event_ok if not e.person_code]
+        existing: set[tuple] = set()
+        ids = [u.pk for u in self.db_units.values()]
+        for chunk in _chunks(ids):
+            existing.update(
+                live_events().filter(person__isnull=True, unit_id__in=chunk).values_list("unit_id", "kind", "subtype", "effective_on")
+            )
+        steps: list[tuple] = [(r.founded_on, 0, self.unit_depth.get(r.code, 0), r.row, r) for r in self.new_units.values()]
+        steps += [(e.effective_on, 1, 0, e.row, e) for e in unit_events]
+        steps.sort(key=lambda s: s[:4])
+        failed: set[str] = set()
+        for done, (*_, item) in enumerate(steps, start=1):
+            if isinstance(item, UnitRow):
+                self._found(item, failed)
+            else:
+                self._unit_event(item, existing, failed)
+            if done % 200 == 0:
+                self.progress("Ghi đơn vị", done, len(steps))
+        self.progress("Ghi đơn vị", len(steps), len(steps))
+
+    def _found(self, row: UnitRow, failed: set[str]) -> None:
+        if row.parent_code in failed or row.code in self.refused_units:
+            failed.add(row.code)
+            return
+        parent = self.unit(row.parent_code)
+        if row.parent_code and parent is None:
+            failed.add(row.code)
+            return
+        values = {"code": row.code, "name": row.name, "kind": row.kind, "parent_code": row.parent_code, "founded_on": format_date(row.founded_on)}
+
+        def refused(r: RecordRefused, confirm: frozenset) -> bool:
+            failed.add(row.code)
+            return self.findings("units", row.row, r.findings, confirm, _UNIT_FIELDS, values)
+
+        unit = self._attempt(
+            lambda confirm: unit_found(by=self.by, code=row.code, name=row.name, kind=row.kind, founded_on=row.founded_on, parent=parent, source="import"),
+            frozenset(), refused,
+        )
+        if unit is not None:
+            self.db_units[row.code] = unit
+            self.outcome.created["units"] += 1
+
+    def _unit_event(self, e: EventRow, existing: set[tuple], failed: set[str]) -> None:
+        if e.unit_code in failed or e.to_unit_code in failed:
+            return
+        unit, to_unit = self.unit(e.unit_code), self.unit(e.to_unit_code)
+        if unit is None or (e.to_unit_code and to_unit is None):
+            return
+        if (unit.pk, e.kind, e.subtype, e.effective_on) in existing:
+            self.outcome.unchanged["events"] += 1
+            return
+        decision = {"decision_no": e.decision_no, "decided_on": e.decided_on, "decided_by": e.decided_by}
+
+        def call(confirm: frozenset):
+            if e.kind == "rename":
+                return unit_rename(by=self.by, unit=unit, name=e.note, on=e.effective_on, kind=str(e.details.get("unit_kind", "")), **decision, source="import", confirm=confirm)
+            if e.kind == "reparent":
+                return unit_reparent(by=self.by, unit=unit, parent=to_unit, on=e.effective_on, **decision, note=e.note, source="import", confirm=confirm)
+            if e.kind == "merger":
+                return unit_merge(by=self.by, unit=unit, into=to_unit, on=e.effective_on, **decision, note=e.note, source="import", confirm=confirm)
+            if e.kind == "dissolution":
+                return unit_dissolve(by=self.by, unit=unit, on=e.effective_on, **decision, note=e.note, source="import", confirm=confirm)
+            return event_record(
+                by=self.by, source="import", kind=e.kind, subtype=e.subtype, effective_on=e.effective_on, unit=unit, to_unit=to_unit,
+                end_on=e.end_on, position=e.position, term=e.term, year=e.year, note=e.note, details=e.details, confirm=confirm, **decision,
+            )
+
+        def refused(r: RecordRefused, confirm: frozenset) -> bool:
+            if e.kind in UNIT_TREE_KINDS:
+                failed.add(e.unit_code)
+            return self.findings("events", e.row, r.findings, confirm, _EVENT_FIELDS, self._event_values(e))
+
+        if self._attempt(call, e.confirm, refused) is not None:
+            existing.add((unit.pk, e.kind, e.subtype, e.effective_on))
+            self.outcome.created["events"] += 1
+
+    @staticmethod
+    def _event_values(e: EventRow) -> dict[str, Any]:
+        return {
+            "person_code": e.person_code, "kind": e.kind, "subtype": e.subtype, "effective_on": format_date(e.effective_on),
+            "end_on": format_date(e.end_on), "unit_code": e.unit_code, "to_unit_code": e.to_unit_code, "position": e.position,
+            "term": e.term, "year": e.year or "", "note": e.note,
+        }
+
+    def _write_people(self) -> None:
+        total = len(self.new_people)
+        for done, row in enumerate(self.new_people.values(), start=1):
+            unit = self.unit(row.registered_unit_code)
+
+            def refused(r: RecordRefused, confirm: frozenset, row: PersonRow = row) -> bool:
+                return self.findings("people", row.row, r.findings, confirm, {}, {**row.values, "code": row.code})
+
+            person = self._attempt(
+                lambda confirm, row=row, unit=unit: person_create(by=self.by, code=row.code, registered_unit=unit, confirm=confirm, **row.values),
+                row.confirm, refused,
+            )
+            if person is not None and row.confirm:
+                # warnings confirmed in the row's own column are listed too, never silently accepted
+                accepted = [f for f in check_profile(row.values, exclude_pk=person.pk) if f.level == Level.WARNING and f.code in row.confirm]
+                self.findings("people", row.row, accepted, row.confirm, {}, {**row.values, "code": row.code})
+            if person is not None:
+                self.person_of[row.code] = person
+                self.outcome.created["people"] += 1
+            if done % 1000 == 0:
+                self.progress("Ghi người", done, total)
+        self.progress("Ghi người", total, total)
+
+    def _write_events(self) -> None:
+        by_person: dict[str, list[EventRow]] = defaultdict(list)
+        for e in self.event_ok:
+            if e.person_code and e.person_code in self.person_of:
+                by_person[e.person_code].append(e)
+        self.event_ok = []
+        people = {code: self.person_of[code] for code in by_person}
+        # events already stored (re-import): identity = person, kind, subtype, date, unit
+        existing: set[tuple] = set()
+        stored_ids = sorted({p.pk for code, p in people.items() if code not in self.new_people})
+        for chunk in _chunks(stored_ids):
+            existing.update(
+                live_events().filter(person_id__in=chunk).values_list("person_id", "kind", "subtype", "effective_on", "unit_id")
+            )
+        mergers = load_mergers()
+        touched: list[int] = []
+        total = sum(len(v) for v in by_person.values())
+        done = 0
+        for code, rows in by_person.items():
+            person = people[code]
+            rows.sort(key=EventRow.sort_key)
+            todo = []
+            for e in rows:
+                unit = self.unit(e.unit_code)
+                if (person.pk, e.kind, e.subtype, e.effective_on, unit.pk if unit else None) in existing:
+                    self.outcome.unchanged["events"] += 1
+                else:
+                    todo.append(e)
+            if todo:
+                self._record_person_events(person, todo, mergers)
+                touched.append(person.pk)
+            if (done + len(rows)) // 20000 > done // 20000:
+                self.progress("Ghi sự kiện", done + len(rows), total)
+            done += len(rows)
+        self.progress("Ghi sự kiện", total, total)
+        if touched and self.outcome.ok:
+            self.progress("Cập nhật dữ liệu dẫn xuất", 0, len(touched))
+            step = 5000
+            for start in range(0, len(touched), step):
+                refresh_people(touched[start : start + step], mergers)
+                self.progress("Cập nhật dữ liệu dẫn xuất", min(start + step, len(touched)), len(touched))
+
+    def _record_person_events(self, person: Person, rows: list[EventRow], mergers) -> None:
+        confirms = [e.confirm for e in rows]
+        for _ in range(3):
+            drafts = [
+                {
+                    "kind": e.kind, "subtype": e.subtype, "effective_on": e.effective_on, "end_on": e.end_on,
+                    "unit": self.unit(e.unit_code), "to_unit": self.unit(e.to_unit_code), "position": e.position,
+                    "term": e.term, "year": e.year, "decision_no": e.decision_no, "decided_on": e.decided_on,
+                    "decided_by": e.decided_by, "note": e.note, "details": e.details, "confirm": confirms[i],
+                }
+                for i, e in enumerate(rows)
+            ]
+            try:
+                with transaction.atomic():
+                    created = event_record_many(by=self.by, person=person, drafts=drafts, source="import", refresh=False, mergers=mergers)
+            except BatchRefused as refused:
+                retry = False
+                if self.confirm_all and not refused.errors:
+                    for i, findings in refused.refusals.items():
+                        codes = frozenset(f.code for f in findings if f.level == Level.WARNING)
+                        if not codes <= confirms[i]:
+                            confirms[i] = confirms[i] | codes
+                            retry = True
+                if retry:
+                    continue
+                for i, findings in sorted(refused.refusals.items()):
+                    self.findings("events", rows[i].row, findings, confirms[i], _EVENT_FIELDS, self._event_values(rows[i]))
+                return
+            for e, event in zip(rows, created, strict=True):
+                if event.confirmed:
+                    self.problem("events", e.row, "", "", "Cảnh báo đã xác nhận: " + ", ".join(event.confirmed), CONFIRMED)
+            self.outcome.created["events"] += len(created)
+            return
+
+    def _write_targets(self) -> None:
+        for t in self.target_ok:
+            unit = self.unit(t.unit_code)
+            if unit is None:
+                continue
+            current = Target.objects.filter(unit=unit, year=t.year, metric=t.metric).first()
+            if current is not None and current.value == t.value:
+                self.outcome.unchanged["targets"] += 1
+                continue
+            by = self.by if getattr(self.by, "pk", None) else None
+            if current is None:
+                current = Target.objects.create(unit=unit, year=t.year, metric=t.metric, value=t.value, set_by=by)
+                audit(by=self.by, action="target.set", obj=current, changes={"value": t.value, "source": "import"})
+            else:
+                audit(by=self.by, action="target.set", obj=current, changes={"value": [current.value, t.value], "source": "import"})
+                current.value, current.set_by = t.value, by
+                current.save(update_fields=["value", "set_by", "set_at"])
+            self.outcome.created["targets"] += 1
+
+
+def import_workbook(path: Path | str, **options: Any) -> Outcome:
+    return Importer(**options).run(path)
+
+
