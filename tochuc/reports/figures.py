@@ -120,6 +120,9 @@ STATIC: tuple[FigureDef, ...] = (
     FigureDef("members.disciplined", "Đảng viên bị kỷ luật", f"Số người (không trùng lặp) bị kỷ luật bằng bất kỳ hình thức nào, quyết định {_IN_PERIOD}.", Source.EVENTS, kinds=("discipline",), count=Count.PEOPLE),
     FigureDef("cadres.decided", "Cán bộ có quyết định", f"Số người (không trùng lặp) có ít nhất một quyết định về cán bộ {_IN_PERIOD}.", Source.EVENTS, kinds=("decision",), count=Count.PEOPLE, section="cadres"),
     FigureDef("units.congresses", "Đại hội đã tổ chức", "Số đại hội của các tổ chức đảng trong phạm vi (kể cả đơn vị gốc) tổ chức trong kỳ, kèm nhiệm kỳ; đại hội đã hủy không tính.", Source.UNIT_EVENTS, kinds=("congress",), section="units"),
+    FigureDef("units.founded", "Tổ chức đảng thành lập mới", "Số tổ chức đảng trong phạm vi được thành lập trong kỳ.", Source.UNIT_EVENTS, kinds=("founding",), section="units"),
+    FigureDef("units.merged", "Tổ chức đảng hợp nhất, sáp nhập", "Số tổ chức đảng trong phạm vi hợp nhất, sáp nhập vào tổ chức khác trong kỳ (tính theo đơn vị tiếp nhận).", Source.UNIT_EVENTS, kinds=("merger",), section="units"),
+    FigureDef("units.dissolved", "Tổ chức đảng giải thể", "Số tổ chức đảng trong phạm vi giải thể trong kỳ.", Source.UNIT_EVENTS, kinds=("dissolution",), section="units"),
     FigureDef("members.admitted.target", "Chỉ tiêu kết nạp", "Chỉ tiêu kết nạp đảng viên của năm giao cho đơn vị gốc; nếu đơn vị gốc không có chỉ tiêu thì là tổng chỉ tiêu của các đơn vị cao nhất có chỉ tiêu bên dưới. Chỉ có khi kỳ là một năm dương lịch.", Source.TARGET, metric="members.admitted"),
     FigureDef("members.admitted.vs_target", "So với chỉ tiêu kết nạp (%)", "(Số kết nạp / chỉ tiêu − 1) × 100, làm tròn nửa lên 2 chữ số thập phân: dương là vượt, âm là chưa đạt chỉ tiêu. Không có khi không có chỉ tiêu.", Source.VS_TARGET, metric="members.admitted"),
 )
@@ -178,6 +181,9 @@ def report_keys(award_codes: frozenset[str] = frozenset()) -> list[str]:
     """Every key of the annual report, in the order of a year-end summary."""
     keys = [
         "units.congresses",
+        "units.founded",
+        "units.merged",
+        "units.dissolved",
         *[f"units.evaluated.{c}" for c in EVALUATION_SUBTYPES],
         "cadres.decided",
         *[f"cadres.decisions.{s}" for s in CADRE_DECISION_SUBTYPES],

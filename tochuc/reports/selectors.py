@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from tochuc.accounts import scoping
@@ -44,6 +44,10 @@ MSG_BAD_PERIOD = "Kỳ báo cáo không hợp lệ: ngày bắt đầu {start} s
 MSG_NO_ROWS = "Chỉ số “{key}” được tính từ các chỉ số khác, không có danh sách chi tiết."
 
 EVENT_KINDS = ("admission", "readmission", "recognition", "removal", "withdrawal", "death", "discipline", "decision", "planning", "training", "award")
+
+
+# Unit events counted by their effective date (evaluations go by the year evaluated).
+UNIT_PERIOD_KINDS = ("congress", "founding", "merger", "dissolution")
 
 
 class ReportError(Exception):
@@ -243,7 +247,7 @@ def _unit_events(frame: Frame) -> QuerySet:
     return (
         live_events()
         .filter(person__isnull=True, unit_id__in=frame.unit_ids)
-        .filter((Q(kind="congress") & _in_period(frame)) | (Q(kind="evaluation") & _in_years(frame)))
+        .filter((Q(kind__in=UNIT_PERIOD_KINDS) & _in_period(frame)) | (Q(kind="evaluation") & _in_years(frame)))
         .annotate(bucket=_bucket_case(frame, "unit_id"))
     )
 
@@ -329,10 +333,6 @@ def targets_for(frame: Frame, metrics: Iterable[str]) -> dict[str, Targets]:
     return out
 
 
-def _counted(row: dict, d: FigureDef) -> int:
-    return row["people"] if d.count == F.Count.PEOPLE else row["n"]
-
-
 def _aggregate(qs: QuerySet, d: FigureDef) -> tuple[int, dict[int, int]]:
     measure = Count("person_id", distinct=True) if d.count == F.Count.PEOPLE else Count("*")
     by = {r["bucket"]: r["v"] for r in qs.values("bucket").annotate(v=measure).order_by() if r["bucket"] is not None}
@@ -359,7 +359,7 @@ def figure_result(frame: Frame, key: str) -> FigureResult:
         return FigureResult(d.key, d.label, d.definition, vs_target(int(base.value or 0), t.total), by)
     total, by = _aggregate(_base(frame, d), d)
     result = FigureResult(d.key, d.label, d.definition, total, {b.unit_id: by.get(b.unit_id, 0) for b in frame.buckets})
-    if d.source == Source.UNIT_EVENTS:
+    if d.kinds == ("congress",):
         result.extra["terms"] = _terms(_base(frame, d))
     return result
 
@@ -451,7 +451,7 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
             mine = [c for c in cells if c["kind"] in d.kinds and (d.subtype is None or c["subtype"] == d.subtype)]
             by = {b: sum(c["n"] for c in mine if c["bucket"] == b) for b in buckets}
             result = FigureResult(d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by)
-            if d.source == Source.UNIT_EVENTS:
+            if d.kinds == ("congress",):
                 terms: dict[str, int] = defaultdict(int)
                 for c in mine:
                     terms[c["term"]] += c["n"]
@@ -639,7 +639,10 @@ def years_end_members(frame: Frame, years: Iterable[int]) -> dict[int, int]:
     aggregates = {}
     for y in years:
         day = dt.date(y, 12, 31)
-        aggregates[f"y{y}"] = Count("*", filter=Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day)))
+        # Sum of a CASE, not Count(filter=...): Count("*") cannot take a filter, and counting a
+        # column would lose the index-only scan (PERFORMANCE.md 6).
+        on_day = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        aggregates[f"y{y}"] = Coalesce(Sum(Case(When(on_day, then=Value(1)), default=Value(0), output_field=IntegerField())), 0)
     if not aggregates:
         return {}
     row = Membership.objects.filter(unit_id__in=frame.unit_ids).aggregate(**aggregates)

@@ -89,7 +89,7 @@ def world(tree, make_person, rec) -> World:
     rec(m, "award", D(2017, 5, 19), subtype="badge_40", unit=t["CT.NK.01.01"])
     # re-admitted in 2017 after leaving in 2005
     r = full_member("R", "Quách Văn Rạng", "CT.NK.01.01", D(2000, 7, 7))
-    rec(r, "withdrawal", D(2005, 7, 7), unit=t["CT.NK.01.01"])
+    rec(r, "removal", D(2005, 7, 7), unit=t["CT.NK.01.01"])
     rec(r, "readmission", D(2017, 7, 1), unit=t["CT.NK.01.02"], decided_on=D(2017, 7, 1))
     # a voided admission counts nowhere
     v = person("V", "Kha Văn Vô")

@@ -1,0 +1,183 @@
+"""The year-end report (báo cáo tổng kết công tác tổ chức xây dựng Đảng): figures, narrative,
+breakdown by unit and chart data, assembled once and rendered by every exporter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypedDict
+
+from django.utils import timezone
+
+from tochuc.accounts import scoping
+from tochuc.lib.dates import format_date
+from tochuc.lib.numbers import format_decimal, format_int
+from tochuc.reports import figures as F
+from tochuc.reports.narrative import Section, narrative
+from tochuc.reports.selectors import (
+    MSG_NO_DATA,
+    FigureResult,
+    Frame,
+    ReportError,
+    build_frame,
+    compute_all,
+    has_data,
+    years_end_members,
+)
+
+HISTORY_YEARS = 5
+
+
+class FigureJSON(TypedDict, total=False):
+    label: str
+    value: int | float
+    definition: str
+    by_unit: dict[str, int | float | None]
+    terms: dict[str, int]
+
+
+class ReportJSON(TypedDict):
+    report: str
+    unit: dict[str, str]
+    period: dict[str, str]
+    figures: dict[str, FigureJSON]
+    text: str
+    units: list[dict[str, str]]
+
+
+@dataclass
+class Issuer:
+    """The header block of the document: who issues it, its number, place and date."""
+
+    committee: str  # e.g. "ĐẢNG BỘ THÀNH PHỐ CẦN THƠ"
+    office: str = "BAN TỔ CHỨC"
+    number: str = ""  # e.g. "45"; blank leaves room to write it by hand
+    symbol: str = "BC/BTC"
+    place: str = ""
+    issued_on: dt.date | None = None
+
+    @property
+    def number_line(self) -> str:
+        return f"Số {self.number or '      '}-{self.symbol}"
+
+    @property
+    def place_date_line(self) -> str:
+        day = self.issued_on or timezone.localdate()
+        place = f"{self.place}, " if self.place else ""
+        return f"{place}ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+_PLACE_PREFIXES = re.compile(
+    r"^(đảng bộ|chi bộ)\s+(thành phố|tỉnh|quận|huyện|thị xã|phường|xã|thị trấn|khối)?\s*", re.IGNORECASE
+)
+
+
+def place_of(unit_name: str) -> str:
+    """"Đảng bộ thành phố Cần Thơ" -> "Cần Thơ" (the place line of the header)."""
+    return _PLACE_PREFIXES.sub("", unit_name).strip() or unit_name
+
+
+@dataclass
+class AnnualReport:
+    frame: Frame
+    results: dict[str, FigureResult]
+    sections: list[Section]
+    history: dict[int, int]
+    issuer: Issuer
+    title: str
+    subtitle: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def period(self) -> F.Period:
+        return self.frame.period
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(s.as_text() for s in self.sections)
+
+    def value(self, key: str) -> int | Decimal | None:
+        r = self.results.get(key)
+        return None if r is None else r.value
+
+    def present(self) -> list[FigureResult]:
+        return [r for r in self.results.values() if r.value is not None]
+
+    def to_json(self) -> ReportJSON:
+        figures: dict[str, FigureJSON] = {}
+        codes = {b.unit_id: b.code for b in self.frame.buckets}
+        for r in self.present():
+            entry: FigureJSON = {
+                "label": r.label,
+                "value": _json_number(r.value),
+                "definition": r.definition,
+                "by_unit": {codes[b]: _json_number(v) for b, v in r.by_bucket.items() if b in codes},
+            }
+            if "terms" in r.extra:
+                entry["terms"] = r.extra["terms"]
+            figures[r.key] = entry
+        return {
+            "report": "annual",
+            "unit": {"code": self.frame.root.code, "name": self.frame.root_name},
+            "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
+            "figures": figures,
+            "text": self.text,
+            "units": [{"code": b.code, "name": b.name} for b in self.frame.buckets],
+        }
+
+
+def _json_number(value: int | Decimal | None) -> int | float | None:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def display(value: int | Decimal | None, key: str = "") -> str:
+    """A figure's value as Vietnamese text: 3.105, -25,00 (percentages carry their key)."""
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal):
+        text = format_decimal(value, 2)
+        return ("+" + text if value > 0 else text) + "%"
+    return format_int(int(value))
+
+
+def build_annual(
+    *,
+    scope: scoping.Scope | None,
+    code: str,
+    year: int | None = None,
+    period: F.Period | None = None,
+    number: str = "",
+    place: str = "",
+    issued_on: dt.date | None = None,
+    allow_empty: bool = False,
+) -> AnnualReport:
+    """Assemble the year-end report; raises ReportError (Vietnamese) on bad input or no data."""
+    if period is None:
+        if year is None:
+            raise ReportError("Cần chọn năm báo cáo.")
+        if not 1930 <= year <= timezone.localdate().year:
+            raise ReportError(f"Năm báo cáo không hợp lệ: {year}.")
+        period = F.Period.year(year)
+    frame = build_frame(scope=scope, code=code, period=period)
+    results = compute_all(frame)
+    if not allow_empty and not has_data(frame, results):
+        raise ReportError(
+            MSG_NO_DATA.format(name=frame.root_name, period=period.label(), day=format_date(period.end))
+        )
+    last = period.end.year
+    history = years_end_members(frame, range(last - HISTORY_YEARS + 1, last + 1))
+    issuer = Issuer(
+        committee=frame.root_name.upper(),
+        number=number,
+        place=place or place_of(frame.root_name),
+        issued_on=issued_on,
+    )
+    title = "BÁO CÁO"
+    subtitle = f"Tổng kết công tác tổ chức xây dựng Đảng {period.label()}"
+    report = AnnualReport(frame, results, [], history, issuer, title, subtitle)
+    report.sections = narrative(report)
+    return report
