@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tochuc.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("tim/", views.person_search, name="search"),
+    path("them/", views.person_create_view, name="create"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/sua/", views.person_edit, name="edit"),
+]

@@ -1,0 +1,304 @@
+"""Reading people for the screens: search, the members of a unit on a date, a person's record.
+
+Every function takes the viewer's scope and starts from `tochuc.accounts.scoping`, so nothing
+here can return a person, event or unit the viewer may not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from tochuc.accounts import scoping
+from tochuc.accounts.scoping import Scope
+from tochuc.events.kinds import STATUS_LABELS, Status
+from tochuc.events.models import Event, Membership, PositionHolding
+from tochuc.events.projections import memberships_on
+from tochuc.lib.dates import age_on
+from tochuc.lib.vntext import fold
+from tochuc.people.models import Person
+from tochuc.units.models import Unit, UnitVersion
+from tochuc.units.selectors import path_prefix
+
+PAGE_SIZE = 50
+# Statuses of a member in a membership interval, in the order the screens list them.
+MEMBER_STATUSES = (Status.FULL, Status.PROBATIONARY, Status.EXEMPT)
+_ID_NUMBER = re.compile(r"^\d{9}$|^\d{12}$")
+
+
+def is_national_id_query(q: str) -> bool:
+    return bool(_ID_NUMBER.match(q.strip().replace(" ", "")))
+
+
+def person_search(
+    *, scope: Scope, q: str, page: int | str | None = 1, per_page: int = PAGE_SIZE
+) -> Page:
+    """People in scope matching `q`: a 9- or 12-digit ID number exactly, else every word of the
+    name, diacritics ignored, as the start of a word of the name ("tran trung" finds
+    "Trần Quốc Trung"; "ran" does not)."""
+    q = (q or "").strip()
+    found = scoping.people(scope)
+    if is_national_id_query(q):
+        found = found.filter(national_id=q.replace(" ", ""))
+    else:
+        words = fold(q).split()
+        if not words:
+            found = found.none()
+        for word in words:
+            found = found.filter(
+                Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
+            )
+    found = found.select_related("state").order_by("search_key", "id")
+    return Paginator(found, per_page).get_page(page)
+
+
+MEMBER_ORDERINGS = {
+    "ten": ("person__search_key", "person_id"),
+    "-ten": ("-person__search_key", "-person_id"),
+    "ngay": ("valid_from", "person__search_key"),
+    "-ngay": ("-valid_from", "person__search_key"),
+}
+
+
+def unit_memberships(*, scope: Scope, unit: Unit | int, on: dt.date) -> QuerySet[Membership]:
+    """Membership intervals open on `on` in the unit itself, of people the viewer may see."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return memberships_on(on).filter(unit_id=unit_id, person__in=scoping.people(scope))
+
+
+def unit_members(
+    *,
+    scope: Scope,
+    unit: Unit | int,
+    on: dt.date,
+    order: str = "ten",
+    page: int | str | None = 1,
+    per_page: int = PAGE_SIZE,
+) -> Page:
+    """One page of the unit's members on `on`, with their status on that date."""
+    ordering = MEMBER_ORDERINGS.get(order, MEMBER_ORDERINGS["ten"])
+    rows = (
+        unit_memberships(scope=scope, unit=unit, on=on).select_related("person").order_by(*ordering)
+    )
+    return Paginator(rows, per_page).get_page(page)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+def status_counts(rows: Iterable[dict]) -> list[StatusCount]:
+    """`[{"status": ..., "n": ...}]` -> one entry per member status, zeros included, in list order."""
+    by_status = {r["status"]: r["n"] for r in rows}
+    return [StatusCount(s, STATUS_LABELS[s], by_status.get(s, 0)) for s in MEMBER_STATUSES]
+
+
+def unit_status_counts(*, scope: Scope, unit: Unit | int, on: dt.date) -> list[StatusCount]:
+    rows = (
+        unit_memberships(scope=scope, unit=unit, on=on)
+        .values("status")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return status_counts(rows)
+
+
+def scope_status_counts(*, scope: Scope, on: dt.date) -> list[StatusCount]:
+    """Members in the viewer's scope by status on `on` (one grouped query)."""
+    rows = (
+        memberships_on(on)
+        .filter(unit_id__in=scoping.unit_ids(scope, on=on), person__in=scoping.people(scope))
+        .values("status")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return status_counts(rows)
+
+
+class UnitNames:
+    """The name a unit bore on given dates, for labelling events and history rows.
+
+    Loads every version of the requested units in one query; a date before a unit's founding or
+    after its end falls back to the nearest version, so a dissolved unit keeps its last name.
+    """
+
+    def __init__(self, unit_ids: Iterable[int | None]):
+        ids = {i for i in unit_ids if i}
+        self._versions: dict[int, list[UnitVersion]] = defaultdict(list)
+        for v in (
+            UnitVersion.objects.filter(unit_id__in=ids)
+            .select_related("unit")
+            .order_by("valid_from")
+        ):
+            self._versions[v.unit_id].append(v)
+
+    def version(self, unit_id: int | None, on: dt.date) -> UnitVersion | None:
+        versions = self._versions.get(unit_id or 0)
+        if not versions:
+            return None
+        chosen = versions[0]
+        for v in versions:
+            if v.valid_from <= on:
+                chosen = v
+        return chosen
+
+    def name(self, unit_id: int | None, on: dt.date) -> str:
+        v = self.version(unit_id, on)
+        return v.name if v else ""
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    event: Event
+    unit_name: str
+    to_unit_name: str
+    voided: bool
+    void_reason: str
+
+
+def timeline_rows(events: list[Event]) -> list[TimelineRow]:
+    """Label events with the names their units bore on the event's date (one query)."""
+    names = UnitNames([e.unit_id for e in events] + [e.to_unit_id for e in events])
+    rows = []
+    for e in events:
+        void = getattr(e, "void", None)
+        rows.append(
+            TimelineRow(
+                event=e,
+                unit_name=names.name(e.unit_id, e.effective_on),
+                to_unit_name=names.name(e.to_unit_id, e.effective_on),
+                voided=void is not None,
+                void_reason=void.reason if void is not None else "",
+            )
+        )
+    return rows
+
+
+def person_timeline(*, scope: Scope, person: Person) -> list[TimelineRow]:
+    """Every event of the person, voided ones included (the page strikes them through)."""
+    events = list(
+        scoping.events(scope)
+        .filter(person=person)
+        .select_related("void", "recorded_by", "unit", "to_unit")
+        .order_by("effective_on", "id")
+    )
+    return timeline_rows(events)
+
+
+@dataclass(frozen=True)
+class HoldingRow:
+    holding: PositionHolding
+    unit_name: str
+
+
+def person_positions(*, scope: Scope, person: Person) -> list[HoldingRow]:
+    """Posts held, latest first; `person` must have been loaded through the scope (get_person)."""
+    holdings = list(
+        PositionHolding.objects.filter(person=person)
+        .select_related("source_event")
+        .order_by("-valid_from")
+    )
+    names = UnitNames(h.unit_id for h in holdings)
+    return [HoldingRow(h, names.name(h.unit_id, h.valid_from)) for h in holdings]
+
+
+def party_age_years(
+    *, first_admitted_on: dt.date | None, recognized_on: dt.date | None, until: dt.date
+) -> int | None:
+    """Whole years from the first admission decision, for recognised members only (QĐ 29 §4.5).
+
+    Basic figure: gaps out of the Party are not subtracted here; the lifecycle rules compute the
+    exact party age with its excluded periods."""
+    if first_admitted_on is None or recognized_on is None:
+        return None
+    return age_on(first_admitted_on, until)
+
+
+def unit_breadcrumbs(*, scope: Scope, unit_id: int | None, on: dt.date) -> list[UnitVersion]:
+    """The unit and its ancestors on `on`, root first, limited to what the viewer may see."""
+    if unit_id is None:
+        return []
+    version = scoping.unit_versions(scope, on=on).filter(unit_id=unit_id).first()
+    if version is None:
+        return []
+    ids = [int(seg) for seg in version.path.split(".") if seg]
+    by_unit = {
+        v.unit_id: v
+        for v in scoping.unit_versions(scope, on=on).filter(unit_id__in=ids).select_related("unit")
+    }
+    return [by_unit[i] for i in ids if i in by_unit]
+
+
+# ---- the unit screens (tree on a date, a unit's history) ----
+
+
+@dataclass
+class TreeNode:
+    version: UnitVersion
+    direct: int = 0
+    total: int = 0
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def unit_tree(*, scope: Scope, on: dt.date, within: UnitVersion | None = None) -> list[TreeNode]:
+    """The viewer's tree on `on` (or the part under `within`), each node with the members on that
+    date in its whole subtree: two queries (versions, grouped counts), summed up here."""
+    versions = scoping.unit_versions(scope, on=on).select_related("unit")
+    memberships = memberships_on(on).filter(person__in=scoping.people(scope))
+    if within is not None:
+        versions = versions.filter(path_prefix(within.path))
+        memberships = memberships.filter(unit_id__in=versions.values("unit_id"))
+    else:
+        memberships = memberships.filter(unit_id__in=scoping.unit_ids(scope, on=on))
+    direct = dict(memberships.values_list("unit_id").annotate(n=Count("*")).order_by())
+    nodes = {v.unit_id: TreeNode(v, direct.get(v.unit_id, 0)) for v in versions}
+    roots: list[TreeNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.version.parent_id or 0)
+        (parent.children if parent is not None else roots).append(node)
+    # Deepest first, so every child's total is complete before its parent adds it.
+    for node in sorted(nodes.values(), key=lambda n: -n.version.depth):
+        node.total += node.direct
+        node.children.sort(key=lambda n: fold(n.version.name))
+        parent = nodes.get(node.version.parent_id or 0)
+        if parent is not None:
+            parent.total += node.total
+    roots.sort(key=lambda n: fold(n.version.name))
+    return roots
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    version: UnitVersion
+    parent_name: str
+
+
+def unit_history(*, scope: Scope, unit: Unit) -> list[HistoryRow]:
+    """Every version of a unit loaded through the scope (`get_unit`), oldest first."""
+    versions = list(UnitVersion.objects.filter(unit=unit).order_by("valid_from"))
+    names = UnitNames(v.parent_id for v in versions)
+    return [HistoryRow(v, names.name(v.parent_id, v.valid_from)) for v in versions]
+
+
+def unit_event_timeline(*, scope: Scope, unit: Unit) -> list[TimelineRow]:
+    """The unit's own events (founding, rename, reparent, merger, dissolution, congress,
+    evaluation, discipline) and the mergers of other units into it, voided ones included.
+
+    `unit` comes from `get_unit`, which admits units that were ever in scope, so a dissolved
+    unit keeps its history even though it is no longer in today's tree."""
+    events = list(
+        Event.objects.filter(person__isnull=True)
+        .filter(Q(unit=unit) | Q(to_unit=unit, kind__in=("merger", "reparent")))
+        .select_related("void")
+        .order_by("effective_on", "id")
+    )
+    return timeline_rows(events)

@@ -1,0 +1,1 @@
+from tochuc.core.tests.helpers import fast_passwords  # noqa: F401  (autouse fixture)

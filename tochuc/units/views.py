@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from tochuc.accounts import scoping
+from tochuc.core.findings import RecordRefused
+from tochuc.core.views import apply_findings, parse_day, require
+from tochuc.lib.dates import format_date
+from tochuc.people import selectors
+from tochuc.units import services
+from tochuc.units.forms import ACTION_FORMS, DecisionForm
+from tochuc.units.models import Unit, UnitKind
+
+# Above this many units the tree page stops at the depth that fits; deeper units are reached
+# from their parent's page (a national scope has ~300 000 units).
+TREE_NODE_LIMIT = 4000
+
+# URL slug -> action, with the label of its form on the unit page.
+ACTIONS = {
+    "thanh-lap": ("found", "Thành lập đơn vị trực thuộc"),
+    "doi-ten": ("rename", "Đổi tên, đổi loại"),
+    "chuyen-truc-thuoc": ("reparent", "Chuyển trực thuộc"),
+    "sap-nhap": ("merge", "Sáp nhập vào đơn vị khác"),
+    "giai-the": ("dissolve", "Giải thể"),
+}
+
+SORTS = {"ten": "Tên A→Z", "-ten": "Tên Z→A", "ngay": "Ngày vào đơn vị"}
+
+
+def _tokens(nodes: list[selectors.TreeNode], *, open_depth: int, max_depth: int) -> list[dict]:
+    """Flatten the tree for a loop-only template: a leaf, a branch that opens, or an end."""
+    out: list[dict] = []
+
+    def walk(node: selectors.TreeNode, level: int) -> None:
+        if node.children and level < max_depth:
+            out.append({"kind": "branch", "node": node, "open": level < open_depth})
+            for child in node.children:
+                walk(child, level + 1)
+            out.append({"kind": "end"})
+        else:
+            out.append({"kind": "leaf", "node": node, "more": bool(node.children)})
+
+    for root in nodes:
+        walk(root, 0)
+    return out
+
+
+def _depth_that_fits(nodes: list[selectors.TreeNode]) -> tuple[int, int]:
+    """(levels to show, number of units in scope)."""
+    per_level: list[int] = []
+    stack = [(n, 0) for n in nodes]
+    while stack:
+        node, level = stack.pop()
+        if len(per_level) <= level:
+            per_level.append(0)
+        per_level[level] += 1
+        stack.extend((c, level + 1) for c in node.children)
+    shown, levels = 0, 0
+    for count in per_level:
+        if levels >= 2 and shown + count > TREE_NODE_LIMIT:
+            break
+        shown += count
+        levels += 1
+    return levels, sum(per_level)
+
+
+@login_required
+@require_GET
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    day, date_error = parse_day(request.GET.get("ngay"))
+    roots = selectors.unit_tree(scope=scope, on=day)
+    levels, n_units = _depth_that_fits(roots)
+    return render(
+        request,
+        "units/tree.html",
+        {
+            "day": day,
+            "day_param": day.isoformat(),
+            "date_error": date_error,
+            "tokens": _tokens(roots, open_depth=1, max_depth=levels - 1),
+            "n_units": n_units,
+            "truncated": levels < _max_levels(roots),
+            "total": sum(r.total for r in roots),
+            "kind_labels": dict(UnitKind.choices),
+        },
+    )
+
+
+def _max_levels(nodes: list[selectors.TreeNode]) -> int:
+    return max((1 + _max_levels(n.children) for n in nodes), default=0)
+
+
+def _unit_page(
+    request: HttpRequest,
+    unit: Unit,
+    *,
+    forms: dict[str, DecisionForm] | None = None,
+    warnings=(),
+    status: int = 200,
+) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    day, date_error = parse_day(request.GET.get("ngay"))
+    version = (
+        scoping.unit_versions(scope, on=day).filter(unit=unit).select_related("parent").first()
+    )
+    can_manage = scoping.allows(scoping.role_for_unit(scope, unit), "manage_units")
+    can_record = scoping.allows(scoping.role_for_unit(scope, unit), "record")
+    order = request.GET.get("sap", "ten")
+    if order not in selectors.MEMBER_ORDERINGS:
+        order = "ten"
+    context = {
+        "unit": unit,
+        "version": version,
+        "day": day,
+        "day_param": day.isoformat(),
+        "is_today": day == scoping.today(),
+        "date_error": date_error,
+        "crumbs": selectors.unit_breadcrumbs(scope=scope, unit_id=unit.pk, on=day),
+        "history": selectors.unit_history(scope=scope, unit=unit),
+        "events": selectors.unit_event_timeline(scope=scope, unit=unit),
+        "can_manage": can_manage,
+        "can_record": can_record,
+        "sorts": SORTS,
+        "order": order,
+    }
+    crumbs = context["crumbs"]
+    context["parent_crumb"] = crumbs[-2] if version is not None and len(crumbs) >= 2 else None
+    if version is not None and version.parent_id and context["parent_crumb"] is None:
+        context["parent_name"] = selectors.UnitNames([version.parent_id]).name(
+            version.parent_id, day
+        )
+    if version is not None:
+        children = selectors.unit_tree(scope=scope, on=day, within=version)
+        node = children[0] if children else None
+        context |= {
+            "children": node.children if node else [],
+            "subtree_total": node.total if node else 0,
+            "counts": selectors.unit_status_counts(scope=scope, unit=unit, on=day),
+            "members": selectors.unit_members(
+                scope=scope, unit=unit, on=day, order=order, page=request.GET.get("trang")
+            ),
+            "page_query": urlencode({"ngay": day.isoformat(), "sap": order}),
+        }
+        context["direct_total"] = sum(c.count for c in context["counts"])
+    if can_manage:
+        given = forms or {}
+        context["actions"] = [
+            {
+                "slug": slug,
+                "label": label,
+                "form": given.get(action)
+                or ACTION_FORMS[action](prefix=action, initial={"on": scoping.today()}),
+                "open": action in given,
+                "warnings": list(warnings) if action in given else [],
+            }
+            for slug, (action, label) in ACTIONS.items()
+        ]
+    return render(request, "units/unit_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = scoping.get_unit(request.scope, code)  # type: ignore[attr-defined]
+    return _unit_page(request, unit)
+
+
+def _target(request: HttpRequest, form: DecisionForm, code: str) -> Unit | None:
+    """The other unit of a reparent or merger: in scope, and managed by this user too."""
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        target = scoping.get_unit(scope, code.strip())
+    except Http404:
+        form.add_error("target", f"Không tìm thấy đơn vị {code!r} trong phạm vi của bạn")
+        return None
+    if not scoping.allows(scoping.role_for_unit(scope, target), "manage_units"):
+        form.add_error("target", f"Bạn không có quyền thay đổi cơ cấu của đơn vị {target.code}")
+        return None
+    return target
+
+
+def _perform(request: HttpRequest, unit: Unit, action: str, form: DecisionForm):
+    data = form.cleaned_data
+    on: dt.date = data["on"]
+    if action == "found":
+        new = services.unit_found(
+            by=request.user,
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            founded_on=on,
+            parent=unit,
+            **form.decision(),
+        )
+        return new, f"Đã thành lập {data['name']} ({new.code}) từ ngày {format_date(on)}."
+    if action == "rename":
+        services.unit_rename(
+            by=request.user,
+            unit=unit,
+            name=data["name"],
+            kind=data["kind"],
+            on=on,
+            **form.decision(),
+        )
+        return unit, f"Đã ghi đổi tên thành “{data['name']}” từ ngày {format_date(on)}."
+    if action == "dissolve":
+        services.unit_dissolve(by=request.user, unit=unit, on=on, **form.decision())
+        return unit, f"Đã ghi giải thể {unit.code} từ ngày {format_date(on)}."
+    target = _target(request, form, data["target"])
+    if target is None:
+        return None, ""
+    if action == "reparent":
+        services.unit_reparent(by=request.user, unit=unit, parent=target, on=on, **form.decision())
+        return (
+            unit,
+            f"Đã ghi chuyển {unit.code} trực thuộc {target.code} từ ngày {format_date(on)}.",
+        )
+    services.unit_merge(by=request.user, unit=unit, into=target, on=on, **form.decision())
+    return target, f"Đã ghi sáp nhập {unit.code} vào {target.code} từ ngày {format_date(on)}."
+
+
+@login_required
+@require_POST
+def unit_action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    unit = scoping.get_unit(scope, code)
+    if slug not in ACTIONS:
+        raise Http404("Không có thao tác này")
+    action = ACTIONS[slug][0]
+    require(scoping.allows(scoping.role_for_unit(scope, unit), "manage_units"))
+    form = ACTION_FORMS[action](request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            shown, message = _perform(request, unit, action, form)
+        except RecordRefused as refused:
+            warnings = apply_findings(form, refused)
+            return _unit_page(request, unit, forms={action: form}, warnings=warnings)
+        if shown is not None:
+            messages.success(request, message)
+            on = form.cleaned_data["on"]
+            return redirect(
+                reverse("units:detail", args=[shown.code])
+                + "?"
+                + urlencode({"ngay": on.isoformat()})
+            )
+    return _unit_page(request, unit, forms={action: form})
