@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "tochuc.imports",
     "tochuc.api",
     "tochuc.demo",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -81,9 +84,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tochuc.accounts.middleware.ScopeMiddleware",
+    # Sessions, second factor, rate limits, headers, refusal logging, generic errors (SECURITY.md).
+    "tochuc.core.middleware.SecurityMiddleware",
 ]
 
 ROOT_URLCONF = "tochuc.urls"
@@ -112,6 +118,9 @@ TEMPLATES = [
 _db_url = os.environ.get("DATABASE_URL", "")
 if _db_url:
     DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=env_int("TOCHUC_DB_CONN_MAX_AGE", 60))}
+    # SECURITY.md E7: in production the database link is encrypted unless the URL says otherwise.
+    if PRODUCTION and "sslmode" not in _db_url:
+        DATABASES["default"].setdefault("OPTIONS", {})["sslmode"] = os.environ.get("TOCHUC_DB_SSLMODE", "require")
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -142,11 +151,45 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Under pytest only, the same Argon2id with tiny parameters: fixtures hash a password per account.
+TESTING = "pytest" in sys.modules and not PRODUCTION
+if TESTING:
+    PASSWORD_HASHERS = ["tochuc.accounts.hashers.FastArgon2PasswordHasher", *PASSWORD_HASHERS]
+# SECURITY.md Q4: 12 characters at least, no composition rules, common and context words refused;
+# administrators may not reuse their last 10 passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "tochuc.accounts.validators.MaximumLengthValidator"},
+    {"NAME": "tochuc.accounts.validators.ContextWordsValidator"},
+    {"NAME": "tochuc.accounts.validators.PasswordHistoryValidator"},
 ]
+
+# Account and session policy (SECURITY.md A3-A8, decisions Q4).
+TOCHUC_LOCKOUT_FAILURES = env_int("TOCHUC_LOCKOUT_FAILURES", 5)
+TOCHUC_LOCKOUT_MINUTES = env_int("TOCHUC_LOCKOUT_MINUTES", 30)
+TOCHUC_IDLE_MINUTES = env_int("TOCHUC_IDLE_MINUTES", 15)
+TOCHUC_ADMIN_IDLE_MINUTES = env_int("TOCHUC_ADMIN_IDLE_MINUTES", 5)
+TOCHUC_SESSION_HOURS = env_int("TOCHUC_SESSION_HOURS", 8)
+TOCHUC_INACTIVE_DAYS = env_int("TOCHUC_INACTIVE_DAYS", 45)
+TOCHUC_ADMIN_PASSWORD_DAYS = env_int("TOCHUC_ADMIN_PASSWORD_DAYS", 60)
+TOCHUC_PASSWORD_HISTORY = env_int("TOCHUC_PASSWORD_HISTORY", 10)
+TOCHUC_SECURITY_LOG_DAYS = env_int("TOCHUC_SECURITY_LOG_DAYS", 365)
+# Who must use a second factor (TOTP): "staff" = administrators and specialists, "all", or "none".
+TOCHUC_REQUIRE_2FA = os.environ.get("TOCHUC_REQUIRE_2FA", "staff" if PRODUCTION else "none").strip().lower()
+if TOCHUC_REQUIRE_2FA not in {"none", "staff", "all"}:
+    raise ImproperlyConfigured(f"TOCHUC_REQUIRE_2FA phải là none, staff hoặc all, nhận được {TOCHUC_REQUIRE_2FA!r}")
+if PRODUCTION and TOCHUC_REQUIRE_2FA == "none":
+    raise ImproperlyConfigured("TOCHUC_REQUIRE_2FA=none không được phép ở chế độ production")
+OTP_TOTP_ISSUER = "tochuc"
+# Requests per user per minute on expensive paths (SECURITY.md G2).
+TOCHUC_RATE_LIMITS = {
+    "export": env_int("TOCHUC_RATE_EXPORT", 30),
+    "import": env_int("TOCHUC_RATE_IMPORT", 10),
+    "search": env_int("TOCHUC_RATE_SEARCH", 120),
+    "api": env_int("TOCHUC_RATE_API", 300),
+}
 
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -161,7 +204,7 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = TOCHUC_SESSION_HOURS * 3600
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -172,13 +215,24 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("TOCHUC_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # The __Host- prefix binds cookies to this exact host over HTTPS (ASVS 3.3.1).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Behind a TLS-terminating proxy, name the header it sets (e.g. "HTTP_X_FORWARDED_PROTO").
+    if os.environ.get("TOCHUC_PROXY_SSL_HEADER"):
+        SECURE_PROXY_SSL_HEADER = (os.environ["TOCHUC_PROXY_SSL_HEADER"], "https")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Structured JSON lines; control characters escaped and CCCD numbers masked (SECURITY.md E5).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "tochuc.accounts.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TOCHUC_LOG_LEVEL", "WARNING")},
 }

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from tochuc.accounts.models import Grant, Role, User
+from tochuc.accounts.access import log_auth
+from tochuc.accounts.models import Grant, PasswordHistory, Role, User
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.core.models import audit
 from tochuc.units.models import Unit
@@ -33,7 +40,96 @@ def user_create(*, by, username: str, password: str, unit: Unit, role: str) -> U
         findings.extend(Finding("user.password", Level.ERROR, str(m), "password") for m in exc.messages)
     if findings:
         raise RecordRefused(findings)
-    user = User.objects.create_user(username=username, password=password)
+    user = User.objects.create_user(username=username, password=password, password_changed_at=timezone.now())
+    PasswordHistory.objects.create(user=user, password=user.password, at=user.password_changed_at)
     Grant.objects.create(user=user, unit=unit, role=role)
+    log_auth(action="account.create", user=user, by=by, unit=unit.code, role=role)
     audit(by=by, action="user.create", obj=user, changes={"unit": unit.code, "role": role})
     return user
+
+
+MSG_PASSWORD_SAME = "Mật khẩu mới phải khác mật khẩu hiện tại"
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _end_sessions(user: User) -> int:
+    """Delete every server-side session of the user (ASVS 7.4.2): deactivation, lock, reset."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_set_password(*, by, user: User, password: str, temporary: bool = False, request=None) -> User:
+    """Change a password after the validators (length, context words, an administrator's last 10).
+
+    Changing the password changes the session hash, so every other session of the user ends.
+    """
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise RecordRefused([Finding("user.password", Level.ERROR, str(m), "password") for m in exc.messages]) from None
+    if user.password:
+        PasswordHistory.objects.get_or_create(user=user, password=user.password, defaults={"at": timezone.now()})
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = temporary
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    PasswordHistory.objects.create(user=user, password=user.password, at=user.password_changed_at)
+    keep = settings.TOCHUC_PASSWORD_HISTORY
+    stale = PasswordHistory.objects.filter(user=user).order_by("-at", "-id").values_list("id", flat=True)[keep:]
+    PasswordHistory.objects.filter(id__in=list(stale)).delete()
+    action = "account.reset" if temporary else "auth.password_change"
+    log_auth(action=action, request=request, user=user, by=by)
+    return user
+
+
+def user_reset_password(*, by, user: User) -> str:
+    """A random temporary password that must be changed at the next login."""
+    while True:
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(16))
+        try:
+            user_set_password(by=by, user=user, password=password, temporary=True)
+        except RecordRefused:  # a random draw that happens to look like a context word
+            continue
+        _end_sessions(user)
+        return password
+
+
+@transaction.atomic
+def user_lock(*, by, user: User, reason: str = "") -> User:
+    """An administrator locks an account: no login, and its open sessions end now."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _end_sessions(user)
+    log_auth(action="account.lock", user=user, by=by, reason=reason)
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, by, user: User) -> User:
+    """Re-enable an account and clear its failed-login count (the lockout)."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    log_auth(action="account.unlock", user=user, by=by)
+    return user
+
+
+def user_disable_inactive(*, by, days: int | None = None, now: dt.datetime | None = None) -> list[User]:
+    """Disable accounts unused for 45 days (TCVN 14423:2026 5.4.2.1 d). Idempotent."""
+    days = settings.TOCHUC_INACTIVE_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    disabled = []
+    for user in User.objects.filter(is_active=True).order_by("id"):
+        last = user.last_login or user.date_joined
+        if last < cutoff:
+            with transaction.atomic():
+                user.is_active = False
+                user.save(update_fields=["is_active"])
+                _end_sessions(user)
+                log_auth(action="account.disable", user=user, by=by, idle_days=(cutoff - last).days + days)
+            disabled.append(user)
+    return disabled

@@ -11,7 +11,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 # Every append-only table of the project; migrations install triggers on each.
-APPEND_ONLY_TABLES: list[str] = ["events_event", "events_eventvoid"]
+APPEND_ONLY_TABLES: list[str] = [
+    "events_event",
+    "events_eventvoid",
+    "core_auditentry",  # core/migrations/0002
+    # accounts/migrations/0002; only `tochuc purge_security_logs` lifts these, for rows > 12 months
+    "accounts_accesslog",
+    "accounts_authevent",
+]
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION tochuc_append_only() RETURNS trigger AS $$

@@ -1,4 +1,5 @@
-"""`tochuc user add USERNAME --unit CODE --role ROLE` (password from stdin or a prompt)."""
+"""`tochuc user add USERNAME --unit CODE --role ROLE` (password from stdin or a prompt),
+`tochuc user lock|unlock|reset USERNAME`, `tochuc user password USERNAME`."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tochuc.accounts.models import Role
-from tochuc.accounts.services import user_create
+from tochuc.accounts.models import Role, User
+from tochuc.accounts.services import (
+    user_create,
+    user_lock,
+    user_reset_password,
+    user_set_password,
+    user_unlock,
+)
 from tochuc.core.findings import RecordRefused
 from tochuc.units.selectors import unit_by_code
 
@@ -22,10 +29,38 @@ class Command(BaseCommand):
         add.add_argument("username")
         add.add_argument("--unit", required=True, help="mã đơn vị gốc của phạm vi")
         add.add_argument("--role", required=True, choices=Role.values)
+        lock = sub.add_parser("lock", help="khóa tài khoản và kết thúc mọi phiên đăng nhập")
+        lock.add_argument("username")
+        lock.add_argument("--reason", default="")
+        unlock = sub.add_parser("unlock", help="mở khóa tài khoản (cả khóa do đăng nhập sai nhiều lần)")
+        unlock.add_argument("username")
+        reset = sub.add_parser("reset", help="đặt mật khẩu tạm thời, phải đổi ở lần đăng nhập sau")
+        reset.add_argument("username")
+        password = sub.add_parser("password", help="đặt mật khẩu mới (đọc từ đầu vào chuẩn)")
+        password.add_argument("username")
 
     def handle(self, *args, action: str, **options):
         if action == "add":
             self._add(options["username"], options["unit"], options["role"])
+            return
+        user = User.objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"Không có người dùng {options['username']!r}")
+        if action == "lock":
+            user_lock(by=None, user=user, reason=options["reason"])
+            self.stdout.write(f"Đã khóa tài khoản {user.username}")
+        elif action == "unlock":
+            user_unlock(by=None, user=user)
+            self.stdout.write(f"Đã mở khóa tài khoản {user.username}")
+        elif action == "reset":
+            temporary = user_reset_password(by=None, user=user)
+            self.stdout.write(f"Mật khẩu tạm thời của {user.username} (phải đổi khi đăng nhập): {temporary}")
+        elif action == "password":
+            try:
+                user_set_password(by=None, user=user, password=self._read_password())
+            except RecordRefused as refused:
+                raise CommandError("\n".join(str(f) for f in refused.findings)) from None
+            self.stdout.write(f"Đã đổi mật khẩu của {user.username}")
 
     def _read_password(self) -> str:
         if sys.stdin.isatty():

@@ -1,0 +1,184 @@
+"""Full, verified backups in a portable format (SECURITY.md F3; DESIGN.md `tochuc backup/restore`).
+
+A backup is a zip holding `data.json` (Django's serialisation of every record, the same on
+SQLite and PostgreSQL) and `manifest.json`: format version, the migrations applied (the schema
+version), per-model row counts, and the SHA-256 of `data.json`. Restore refuses a damaged file,
+another schema version, or a database that already holds records; it loads everything in one
+transaction with the append-only triggers lifted, then checks the counts and the audit chain.
+
+Sessions, content types and permissions are not records: they are rebuilt by `tochuc migrate`,
+and everyone logs in again after a restore.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+from tochuc.core import appendonly
+from tochuc.core.models import verify_chain
+
+FORMAT = "tochuc-backup"
+FORMAT_VERSION = 1
+NOT_RECORDS = ("contenttypes", "auth.permission", "sessions")
+
+MSG_NOT_A_BACKUP = "Tệp {path} không phải bản sao lưu tochuc"
+MSG_DAMAGED = "Tệp sao lưu {path} bị hỏng: {why}"
+MSG_SCHEMA = "Bản sao lưu thuộc phiên bản cấu trúc khác ({detail}); hãy phục hồi bằng phiên bản tochuc đã tạo ra nó"
+MSG_NOT_EMPTY = "Cơ sở dữ liệu đích không trống ({detail}); chỉ phục hồi vào cơ sở dữ liệu mới tạo bằng `tochuc migrate`"
+MSG_COUNTS = "Số dòng sau phục hồi không khớp bản sao lưu: {detail}"
+MSG_CHAIN = "Nhật ký thay đổi sau phục hồi không toàn vẹn (id={entry_id})"
+
+
+class BackupError(Exception):
+    pass
+
+
+def record_models() -> list:
+    skipped = {"contenttypes", "sessions"}
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label not in skipped and m._meta.label_lower != "auth.permission" and not m._meta.proxy
+    ]
+
+
+def schema_version() -> dict[str, str]:
+    """The last migration applied per app."""
+    latest: dict[str, str] = {}
+    for app, name in MigrationRecorder(connection).applied_migrations():
+        if app not in latest or name > latest[app]:
+            latest[app] = name
+    return dict(sorted(latest.items()))
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label_lower: m._default_manager.count() for m in record_models()}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _dump(path: Path) -> dict[str, int]:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One snapshot for every table: a consistent backup while clerks keep working.
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        counts = row_counts()
+        call_command(
+            "dumpdata",
+            *[m._meta.label for m in record_models()],
+            natural_foreign=True,
+            output=str(path),
+            verbosity=0,
+        )
+    return counts
+
+
+def backup_write(target: Path) -> dict:
+    target = Path(target)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data.json"
+        counts = _dump(data)
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created_at": timezone.now().isoformat(),
+            "database": connection.vendor,
+            "schema": schema_version(),
+            "counts": counts,
+            "data_sha256": sha256_file(data),
+        }
+        partial = target.with_name(target.name + ".partial")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            zf.write(data, "data.json")
+        # Never leave a half-written file under the real name.
+        partial.replace(target)
+    return manifest
+
+
+@dataclass(frozen=True)
+class Restored:
+    counts: dict[str, int]
+    audit_entries: int
+
+
+def _read_manifest(zf: zipfile.ZipFile, path: Path) -> dict:
+    try:
+        manifest = json.loads(zf.read("manifest.json"))
+    except (KeyError, ValueError) as exc:
+        raise BackupError(MSG_NOT_A_BACKUP.format(path=path)) from exc
+    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(MSG_NOT_A_BACKUP.format(path=path))
+    return manifest
+
+
+def backup_check(path: Path) -> dict:
+    """Open and verify a backup without touching the database; returns its manifest."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            manifest = _read_manifest(zf, path)
+            bad = zf.testzip()
+            if bad is not None:
+                raise BackupError(MSG_DAMAGED.format(path=path, why=f"CRC sai ở {bad}"))
+            digest = hashlib.sha256()
+            with zf.open("data.json") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise BackupError(MSG_DAMAGED.format(path=path, why=str(exc))) from exc
+    except KeyError as exc:
+        raise BackupError(MSG_DAMAGED.format(path=path, why="thiếu data.json")) from exc
+    if digest.hexdigest() != manifest.get("data_sha256"):
+        raise BackupError(MSG_DAMAGED.format(path=path, why="mã kiểm tra SHA-256 không khớp"))
+    return manifest
+
+
+def restore_read(path: Path) -> Restored:
+    path = Path(path)
+    manifest = backup_check(path)
+    current = schema_version()
+    if manifest["schema"] != current:
+        differ = sorted(k for k in set(current) | set(manifest["schema"]) if current.get(k) != manifest["schema"].get(k))
+        detail = ", ".join(f"{k}: {manifest['schema'].get(k)} ≠ {current.get(k)}" for k in differ[:5])
+        raise BackupError(MSG_SCHEMA.format(detail=detail))
+    present = {label: n for label, n in row_counts().items() if n}
+    if present:
+        raise BackupError(MSG_NOT_EMPTY.format(detail=", ".join(f"{k}: {v}" for k, v in sorted(present.items())[:5])))
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data.json"
+        with zipfile.ZipFile(path) as zf, zf.open("data.json") as src, open(data, "wb") as dst:
+            for block in iter(lambda: src.read(1 << 20), b""):
+                dst.write(block)
+        if sha256_file(data) != manifest["data_sha256"]:
+            raise BackupError(MSG_DAMAGED.format(path=path, why="mã kiểm tra SHA-256 không khớp"))
+        # Restoring writes rows with their original ids into the append-only tables; that is the
+        # one whole-database operation allowed to lift the triggers (core.appendonly).
+        with transaction.atomic(), appendonly.suspended(connection):
+            call_command("loaddata", str(data), verbosity=0)
+            counts = row_counts()
+            if counts != manifest["counts"]:
+                differ = [f"{k}: {counts.get(k)} ≠ {v}" for k, v in manifest["counts"].items() if counts.get(k) != v]
+                raise BackupError(MSG_COUNTS.format(detail=", ".join(differ[:5])))
+    checked, broken = verify_chain()
+    if broken is not None:
+        raise BackupError(MSG_CHAIN.format(entry_id=broken.entry_id))
+    return Restored(counts=counts, audit_entries=checked)
