@@ -218,18 +218,26 @@ class WorkbookSource:
                 head = raw.read(4)
             if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
                 raise WorkbookRefused(MSG_ENCODING_UTF16.format(name=file.name), sheet=file.stem)
+            def lines() -> Iterator[str]:
+                # decoded line by line so a bad byte is reported on its own line number
+                with open(file, "rb") as fh:
+                    for line_no, raw in enumerate(fh, start=1):
+                        if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+                            raw = raw[len(codecs.BOM_UTF8) :]
+                        try:
+                            yield raw.decode("utf-8")
+                        except UnicodeDecodeError:
+                            raise WorkbookRefused(MSG_ENCODING.format(name=file.name, row=line_no), sheet=file.stem) from None
+
             number = 0
             try:
-                with open(file, encoding="utf-8-sig", errors="strict", newline="") as fh:
-                    for number, values in enumerate(csv.reader(fh), start=1):
-                        if number > limits.max_rows:
-                            raise WorkbookRefused(
-                                MSG_TOO_MANY_ROWS.format(sheet=file.stem, rows=f"hơn {limits.max_rows}", limit=limits.max_rows),
-                                sheet=file.stem,
-                            )
-                        yield number, tuple(values[: limits.max_columns])
-            except UnicodeDecodeError:
-                raise WorkbookRefused(MSG_ENCODING.format(name=file.name, row=number + 1), sheet=file.stem) from None
+                for number, values in enumerate(csv.reader(lines()), start=1):
+                    if number > limits.max_rows:
+                        raise WorkbookRefused(
+                            MSG_TOO_MANY_ROWS.format(sheet=file.stem, rows=f"hơn {limits.max_rows}", limit=limits.max_rows),
+                            sheet=file.stem,
+                        )
+                    yield number, tuple(values[: limits.max_columns])
             except csv.Error as exc:
                 raise WorkbookRefused(MSG_CSV_BROKEN.format(name=file.name, row=number + 1, reason=exc), sheet=file.stem) from None
 
