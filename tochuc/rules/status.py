@@ -219,3 +219,83 @@ def transfer_from_current(draft: Draft, ctx: Context) -> Iterator[Finding]:
         )
     if draft.to_unit_id is not None and draft.to_unit_id == current:
         yield Finding("transfer.same_unit", Level.ERROR, MSG_SAME_UNIT.format(name=ctx.to_unit.name if ctx.to_unit else ""), "to_unit")
+
+
+SOURCE_TEMPORARY = "Quy định 29-QĐ/TW (2016) và 24-QĐ/TW (2021), điểm 6.3"
+MSG_TEMPORARY_END = "Chuyển sinh hoạt tạm thời cần ngày kết thúc (ngày trở về chi bộ chính thức) ({source})"
+MSG_TEMPORARY_LENGTH = (
+    "Chuyển sinh hoạt tạm thời từ {start} đến {end} ({months} tháng): quy định cho thời gian từ "
+    "{min} tháng đến dưới {max} tháng ({source})"
+)
+MSG_TEMPORARY_DEST = "Chuyển sinh hoạt tạm thời cần đơn vị đến (nơi sinh hoạt tạm thời) ({source})"
+
+
+@rule(
+    "transfer.temporary_period",
+    title="Chuyển sinh hoạt tạm thời từ 3 tháng đến dưới 1 năm (đi học đến 2 năm), có ngày trở về",
+    kinds={"transfer"},
+    source=SOURCE_TEMPORARY,
+    confidence="S",
+)
+def temporary_period(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """Warnings only: the period drives the "should have returned" line of the due list, and
+    the temporary member is still counted at the home branch whatever the length. Study
+    (`details["reason"] == "study"`) allows up to 24 months. The return is recorded as a
+    temporary transfer back with `details["return_of"]` = the outgoing event's id."""
+    from tochuc.lib.dates import months_between
+    from tochuc.rules.params import param
+
+    if draft.subtype != "temporary" or draft.details.get("return_of"):
+        return  # a return to the home branch ends the period; it has none of its own
+    if draft.to_unit_id is None:
+        yield Finding("transfer.temporary_period", Level.ERROR, MSG_TEMPORARY_DEST.format(source=SOURCE_TEMPORARY), "to_unit", SOURCE_TEMPORARY)
+    if draft.end_on is None:
+        yield Finding("transfer.temporary_period", Level.WARNING, MSG_TEMPORARY_END.format(source=SOURCE_TEMPORARY), "end_on", SOURCE_TEMPORARY)
+        return
+    months = months_between(draft.effective_on, draft.end_on)
+    low = param("temporary_transfer_min_months")
+    high = param("temporary_transfer_max_months_study" if draft.details.get("reason") == "study" else "temporary_transfer_max_months")
+    if months < low or months >= high:
+        yield Finding(
+            "transfer.temporary_period", Level.WARNING,
+            MSG_TEMPORARY_LENGTH.format(start=_fmt(draft.effective_on), end=_fmt(draft.end_on), months=months, min=low, max=high, source=SOURCE_TEMPORARY),
+            "end_on", SOURCE_TEMPORARY,
+        )
+
+
+MSG_ALREADY_EXEMPT = "{name} đang được miễn công tác và sinh hoạt đảng từ {since}: không thể miễn lần nữa"
+MSG_TRANSFER_NOT_MEMBER = "{name} không phải là đảng viên đang sinh hoạt vào ngày {on}: không thể chuyển sinh hoạt từ một chi bộ"
+
+
+@rule(
+    "status.exemption_once",
+    title="Không miễn công tác và sinh hoạt đảng cho người đang được miễn",
+    kinds={"exemption"},
+    source=CHARTER,
+)
+def exemption_once(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    if _open_status(ctx) == Status.EXEMPT:
+        yield Finding(
+            "status.exemption_once", Level.ERROR,
+            MSG_ALREADY_EXEMPT.format(name=_name(draft), since=_fmt(ctx.state_before.intervals[-1].valid_from)), "kind",
+        )
+
+
+@rule(
+    "status.transfer_member",
+    title="Chỉ chuyển sinh hoạt (chính thức từ một chi bộ, hoặc tạm thời) cho người đang là đảng viên",
+    kinds={"transfer"},
+    source=CHARTER,
+)
+def transfer_member(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """An arrival from outside the system (no unit from) is the one transfer a non-member may have."""
+    if draft.person is None or _open_status(ctx):
+        return
+    st = ctx.state_before
+    if st is not None and st.left_on is not None:
+        return  # status.no_event_after_leaving says why
+    if draft.subtype == "temporary" or draft.unit_id is not None:
+        yield Finding(
+            "status.transfer_member", Level.ERROR,
+            MSG_TRANSFER_NOT_MEMBER.format(name=_name(draft), on=_fmt(draft.effective_on)), "unit",
+        )

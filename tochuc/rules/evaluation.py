@@ -1,0 +1,203 @@
+"""Annual review and quality rating of party members (DOMAIN-RULES.md §3).
+
+Ratings are `evaluation` events with the year rated; the four levels are the subtypes. Exempt
+members are not rated; probationary members are rated like full members (HD 16-2018 names no
+exception). Since 2018 the share rated "Hoàn thành xuất sắc nhiệm vụ" may not exceed 20% of those
+rated "Hoàn thành tốt nhiệm vụ" in a grassroots organisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tochuc.core.findings import Finding, Level
+from tochuc.events.kinds import Status
+from tochuc.lib.dates import format_date
+from tochuc.rules import params
+from tochuc.rules.engine import Context, Draft, rule
+from tochuc.rules.params import param
+
+SOURCE_EXEMPT = "Quy định 45-QĐ/TW (2011), điểm 14.2; Hướng dẫn 09-HD/BTCTW (2017), 12-HD/BTCTW (2022)"
+SOURCE_CAP_2018 = "Quy định 132-QĐ/TW (08/3/2018); Hướng dẫn 16-HD/BTCTW (2018), 21-HD/BTCTW (2019), điểm 2.3"
+SOURCE_CAP_2023 = "Quy định 124-QĐ/TW (04/10/2023); Hướng dẫn 25-HD/BTCTW (2023)"
+SOURCE_TWO_INCOMPLETE = "Quy định 29-QĐ/TW (2016) và 24-QĐ/TW (2021), điểm 8.1"
+SOURCE_ONCE = "Quy định 132-QĐ/TW (2018), 124-QĐ/TW (2023): đánh giá, xếp loại hằng năm"
+
+MSG_EXEMPT = "{name} đang miễn công tác và sinh hoạt đảng vào ngày {on}: không đánh giá, xếp loại ({source})"
+MSG_ONCE = "{name} đã được xếp loại năm {year} (“{label}”, ghi ngày {on}); muốn sửa thì hủy bản ghi cũ ({source})"
+MSG_TWO_INCOMPLETE = (
+    "{name} không hoàn thành nhiệm vụ hai năm liền ({first} và {second}): chi bộ xem xét, đề nghị "
+    "xóa tên ({source})"
+)
+MSG_CAP = (
+    "Số đảng viên “Hoàn thành xuất sắc nhiệm vụ” năm {year} của {org} là {excellent}, vượt {cap}% "
+    "số “Hoàn thành tốt nhiệm vụ” ({good}): tối đa {allowed} ({source})"
+)
+RATINGS = ("excellent", "good", "complete", "incomplete")
+RATING_LABELS = {
+    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
+    "good": "Hoàn thành tốt nhiệm vụ",
+    "complete": "Hoàn thành nhiệm vụ",
+    "incomplete": "Không hoàn thành nhiệm vụ",
+}
+GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_branch")
+
+
+def _name(draft: Draft) -> str:
+    return draft.person.full_name if draft.person else ""
+
+
+@rule(
+    "evaluation.exempt_not_rated",
+    title="Đảng viên được miễn công tác và sinh hoạt đảng không đánh giá, xếp loại",
+    kinds={"evaluation"},
+    source=SOURCE_EXEMPT,
+    confidence="S",
+)
+def exempt_not_rated(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    st = ctx.state_before
+    if draft.person is None or st is None or not st.intervals:
+        return
+    last = st.intervals[-1]
+    if last.valid_to is None and last.status == Status.EXEMPT:
+        yield Finding("evaluation.exempt_not_rated", Level.ERROR, MSG_EXEMPT.format(name=_name(draft), on=format_date(draft.effective_on), source=SOURCE_EXEMPT), "kind", SOURCE_EXEMPT)
+
+
+def _ratings(person_id: int, year: int):
+    from tochuc.events.projections import live_events
+
+    return live_events().filter(person_id=person_id, kind="evaluation", year=year).order_by("effective_on", "id")
+
+
+@rule(
+    "evaluation.once_per_year",
+    title="Mỗi đảng viên được xếp loại một lần cho mỗi năm",
+    kinds={"evaluation"},
+    source=SOURCE_ONCE,
+    confidence="S",
+)
+def once_per_year(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """From QĐ 366-2025 a rating may also be by quarter or term; those would carry a period in
+    `details` and are not modelled yet."""
+    if draft.person is None or draft.person.pk is None or draft.year is None:
+        return
+    earlier = _ratings(draft.person.pk, draft.year).first()
+    if earlier is not None:
+        yield Finding(
+            "evaluation.once_per_year", Level.ERROR,
+            MSG_ONCE.format(name=_name(draft), year=draft.year, label=RATING_LABELS.get(earlier.subtype, earlier.subtype), on=format_date(earlier.effective_on), source=SOURCE_ONCE),
+            "year", SOURCE_ONCE,
+        )
+
+
+@rule(
+    "evaluation.two_years_incomplete",
+    title="Hai năm liền không hoàn thành nhiệm vụ: đề nghị xóa tên",
+    kinds={"evaluation"},
+    source=SOURCE_TWO_INCOMPLETE,
+    confidence="S",
+)
+def two_years_incomplete(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """Info, not a block: the rating stands; the finding proposes removal (xóa tên, ground 4)."""
+    if draft.person is None or draft.person.pk is None or draft.year is None or draft.subtype != "incomplete":
+        return
+    for other in (draft.year - 1, draft.year + 1):
+        if _ratings(draft.person.pk, other).filter(subtype="incomplete").exists():
+            first, second = sorted((other, draft.year))
+            yield Finding(
+                "evaluation.two_years_incomplete", Level.INFO,
+                MSG_TWO_INCOMPLETE.format(name=_name(draft), first=first, second=second, source=SOURCE_TWO_INCOMPLETE),
+                "subtype", SOURCE_TWO_INCOMPLETE,
+            )
+            return
+
+
+@dataclass(frozen=True)
+class CapCheck:
+    year: int
+    org_id: int
+    org_name: str
+    excellent: int
+    good: int
+    cap_percent: int
+
+    @property
+    def allowed(self) -> int:
+        return self.good * self.cap_percent // 100
+
+    @property
+    def exceeded(self) -> bool:
+        return self.excellent > self.allowed
+
+
+def grassroots_of(unit_id: int, on: dt.date):
+    """The grassroots organisation (đảng bộ cơ sở or chi bộ cơ sở) a unit belongs to on a date."""
+    from tochuc.units.selectors import ancestors
+
+    found = None
+    for version in ancestors(unit_id, on=on):
+        if version.kind in GRASSROOTS_KINDS:
+            found = version
+    return found
+
+
+def cap_check(*, org, year: int, changes: dict[int, str] | None = None) -> CapCheck:
+    """Excellent and good ratings of `year` among people rated in the organisation's subtree
+    (as it stood on 31/12), with `changes` (person id -> rating) replacing or adding rows."""
+    from tochuc.events.projections import live_events
+    from tochuc.units.selectors import subtree_unit_ids
+
+    dec31 = dt.date(year, 12, 31)
+    rows = dict(
+        live_events()
+        .filter(kind="evaluation", year=year, person__isnull=False, unit_id__in=subtree_unit_ids(org.unit_id, on=dec31))
+        .order_by("id")
+        .values_list("person_id", "subtype")
+    )
+    rows.update(changes or {})
+    counts = {r: 0 for r in RATINGS}
+    for rating in rows.values():
+        counts[rating] = counts.get(rating, 0) + 1
+    return CapCheck(year, org.unit_id, org.name, counts["excellent"], counts["good"], int(param("excellent_cap_percent")))
+
+
+def cap_finding(check: CapCheck, source: str) -> Finding:
+    return Finding(
+        "evaluation.excellent_cap", Level.WARNING,
+        MSG_CAP.format(year=check.year, org=check.org_name, excellent=check.excellent, cap=check.cap_percent, good=check.good, allowed=check.allowed, source=source),
+        "subtype", source,
+    )
+
+
+def _cap_findings(draft: Draft, ctx: Context, source: str) -> Iterator[Finding]:
+    if draft.person is None or draft.year is None or draft.subtype != "excellent":
+        return
+    unit_id = draft.unit_id or (ctx.state_before.unit_id if ctx.state_before else None)
+    if unit_id is None:
+        return
+    org = grassroots_of(unit_id, dt.date(draft.year, 12, 31))
+    if org is None:
+        return
+    check = cap_check(org=org, year=draft.year, changes={draft.person.pk or 0: "excellent"})
+    if check.exceeded:
+        yield cap_finding(check, source)
+
+
+TITLE_CAP = "Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” không quá 20% số “Hoàn thành tốt nhiệm vụ” trong tổ chức cơ sở đảng"
+
+
+@rule("evaluation.excellent_cap", title=TITLE_CAP, kinds={"evaluation"}, source=SOURCE_CAP_2018, valid_from=params.QD132_2018, valid_to=params.QD124_2023)
+def excellent_cap_2018(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """A warning, not an error, even though the cap is certain: it is counted over the whole
+    grassroots organisation, which is complete only when its last branch is rated, so one
+    rating cannot be refused for it. The branch evaluation screen checks the whole batch."""
+    yield from _cap_findings(draft, ctx, SOURCE_CAP_2018)
+
+
+@rule("evaluation.excellent_cap", title=TITLE_CAP, kinds={"evaluation"}, source=SOURCE_CAP_2023, valid_from=params.QD124_2023, confidence="U")
+def excellent_cap_2023(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """[U] The 20% cap is said to be retained by QĐ 124-2023 and QĐ 366-2025; exact wording not
+    found. Warning only; the percentage is the parameter `excellent_cap_percent`."""
+    yield from _cap_findings(draft, ctx, SOURCE_CAP_2023)
