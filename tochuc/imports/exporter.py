@@ -34,7 +34,7 @@ from tochuc.events.projections import live_events
 from tochuc.imports.cells import neutralise
 from tochuc.imports.schema import SHEETS, Sheet
 from tochuc.lib.dates import format_date
-from tochuc.people.models import Sex
+from tochuc.people.models import Person, Sex
 from tochuc.reports.models import Target
 from tochuc.units.models import Unit, UnitKind
 
@@ -53,10 +53,15 @@ class _Data:
 
     def __init__(self, scope: Scope):
         self.scope = scope
-        unit_ids = set(scoping.units(scope).values_list("id", flat=True))
-        self.people_qs = scoping.people(scope).order_by("code")
+        units_ever = scoping.units(scope)
+        unit_ids = set(units_ever.values_list("id", flat=True))
+        # `scoping.people` is today's tree: someone whose record stays with a unit that has since
+        # merged or dissolved (a member who died in 2022 in a branch merged in 2023) would drop
+        # out of the export and of past years' figures. Their record unit was in the subtree, so
+        # they belong to it: the people whose record unit is, or was, under the scope's roots.
+        self.people_qs = Person.objects.filter(state__unit__in=units_ever).order_by("code")
         self.person_events = (
-            scoping.events(scope).filter(person__isnull=False, void__isnull=True).order_by("person__code", "effective_on", "id")
+            Event.objects.filter(person__in=self.people_qs.values("pk"), void__isnull=True).order_by("person__code", "effective_on", "id")
         )
         # units pointed at by exported rows, and their own parents and targets, until closed
         referenced = set(

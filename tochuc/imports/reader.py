@@ -127,6 +127,7 @@ class WorkbookSource:
     def __init__(self, path: Path, limits: Limits = WEB_LIMITS):
         self.path, self.limits = Path(path), limits
         self._wb = None
+        self._fh = None
         self.sheets: list[SheetSource] = []
 
     def __enter__(self) -> WorkbookSource:
@@ -139,12 +140,17 @@ class WorkbookSource:
     def __exit__(self, *exc: object) -> None:
         if self._wb is not None:
             self._wb.close()
+        if self._fh is not None:
+            self._fh.close()
 
     # --- xlsx ---
     def _open_xlsx(self) -> None:
         check_xlsx(self.path, self.limits)
         try:
-            self._wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
+            # from an open file: openpyxl would otherwise judge the file by its name's extension,
+            # and uploads are stored under random names (the checks above looked at the content)
+            self._fh = open(self.path, "rb")  # noqa: SIM115 - closed in __exit__
+            self._wb = openpyxl.load_workbook(self._fh, read_only=True, data_only=True, keep_links=False)
             worksheets = list(self._wb.worksheets)
         except WorkbookRefused:
             raise
