@@ -10,10 +10,12 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class DayInput(forms.DateInput):
-    input_type = "date"
+    """A text box in the Vietnamese order: a browser's date picker follows the browser's
+    language, and clerks type dd/mm/yyyy (ISO is accepted too)."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"placeholder": "dd/mm/yyyy", "size": 10, "inputmode": "numeric"}
+        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
 
 
 def day_field(label: str, *, required: bool = True) -> forms.DateField:
