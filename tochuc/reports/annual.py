@@ -70,12 +70,13 @@ class Issuer:
 
 
 _PLACE_PREFIXES = re.compile(
-    r"^(đảng bộ|chi bộ)\s+(thành phố|tỉnh|quận|huyện|thị xã|phường|xã|thị trấn|khối)?\s*", re.IGNORECASE
+    r"^(đảng bộ|chi bộ)\s+(thành phố|tỉnh|quận|huyện|thị xã|phường|xã|thị trấn|khối)?\s*",
+    re.IGNORECASE,
 )
 
 
 def place_of(unit_name: str) -> str:
-    """"Đảng bộ thành phố Cần Thơ" -> "Cần Thơ" (the place line of the header)."""
+    """ "Đảng bộ thành phố Cần Thơ" -> "Cần Thơ" (the place line of the header)."""
     return _PLACE_PREFIXES.sub("", unit_name).strip() or unit_name
 
 
@@ -113,7 +114,9 @@ class AnnualReport:
                 "label": r.label,
                 "value": _json_number(r.value),
                 "definition": r.definition,
-                "by_unit": {codes[b]: _json_number(v) for b, v in r.by_bucket.items() if b in codes},
+                "by_unit": {
+                    codes[b]: _json_number(v) for b, v in r.by_bucket.items() if b in codes
+                },
             }
             if "terms" in r.extra:
                 entry["terms"] = r.extra["terms"]
@@ -166,7 +169,9 @@ def build_annual(
     results = compute_all(frame)
     if not allow_empty and not has_data(frame, results):
         raise ReportError(
-            MSG_NO_DATA.format(name=frame.root_name, period=period.label(), day=format_date(period.end))
+            MSG_NO_DATA.format(
+                name=frame.root_name, period=period.label(), day=format_date(period.end)
+            )
         )
     last = period.end.year
     history = years_end_members(frame, range(last - HISTORY_YEARS + 1, last + 1))

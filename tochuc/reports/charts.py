@@ -49,10 +49,15 @@ def admissions_vs_target(report: AnnualReport) -> bytes:
     """Admissions against target, by unit directly below the root."""
     admitted = report.results["members.admitted"]
     target = report.results.get("members.admitted.target")
-    buckets = [b for b in report.frame.buckets if not b.is_root or admitted.by_bucket.get(b.unit_id)]
+    buckets = [
+        b for b in report.frame.buckets if not b.is_root or admitted.by_bucket.get(b.unit_id)
+    ]
     names = [_short(b.name) for b in buckets]
     values = [int(admitted.by_bucket.get(b.unit_id) or 0) for b in buckets]
-    targets = [int((target.by_bucket.get(b.unit_id) or 0) if target and target.value is not None else 0) for b in buckets]
+    targets = [
+        int((target.by_bucket.get(b.unit_id) or 0) if target and target.value is not None else 0)
+        for b in buckets
+    ]
     fig, ax = _new(7.0, max(2.2, 0.42 * len(buckets) + 1.0))
     y = list(range(len(buckets)))
     ax.barh([i + 0.18 for i in y], values, height=0.36, color=RED, label="Kết nạp")
@@ -87,11 +92,16 @@ def evaluation_results(report: AnnualReport) -> bytes:
     members = [int(report.value(f"members.evaluated.{c}") or 0) for c in EVALUATION_SUBTYPES]
     units = [int(report.value(f"units.evaluated.{c}") or 0) for c in EVALUATION_SUBTYPES]
     fig = Figure(figsize=(7.0, 3.0), layout="constrained")
-    for idx, (title, values, color) in enumerate((("Đảng viên", members, RED), ("Tổ chức đảng", units, GOLD))):
+    for idx, (title, values, color) in enumerate(
+        (("Đảng viên", members, RED), ("Tổ chức đảng", units, GOLD))
+    ):
         ax = fig.add_subplot(1, 2, idx + 1)
         ax.spines[["top", "right"]].set_visible(False)
         ax.barh(range(len(labels)), values, color=color)
-        ax.set_yticks(range(len(labels)), [_short(lbl, 22) for lbl in labels] if idx == 0 else [""] * len(labels))
+        ax.set_yticks(
+            range(len(labels)),
+            [_short(lbl, 22) for lbl in labels] if idx == 0 else [""] * len(labels),
+        )
         ax.invert_yaxis()
         ax.tick_params(labelsize=7)
         for i, v in enumerate(values):

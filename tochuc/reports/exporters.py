@@ -30,7 +30,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 def docx_template_path() -> Path:
     """The Word template: TOCHUC_REPORT_DOCX_TEMPLATE (setting or environment) or the shipped one."""
-    configured = getattr(settings, "TOCHUC_REPORT_DOCX_TEMPLATE", "") or os.environ.get("TOCHUC_REPORT_DOCX_TEMPLATE", "")
+    configured = getattr(settings, "TOCHUC_REPORT_DOCX_TEMPLATE", "") or os.environ.get(
+        "TOCHUC_REPORT_DOCX_TEMPLATE", ""
+    )
     return Path(configured) if configured else DEFAULT_DOCX_TEMPLATE
 
 
@@ -56,7 +58,16 @@ BREAKDOWN_COLUMNS = (
 )
 # Always shown in the summary table; other figures only when not zero.
 CORE_KEYS = frozenset(
-    {"members.total", "members.probationary", "members.admitted", "members.admitted.target", "members.admitted.vs_target", "members.recognized", "units.congresses", "cadres.decided"}
+    {
+        "members.total",
+        "members.probationary",
+        "members.admitted",
+        "members.admitted.target",
+        "members.admitted.vs_target",
+        "members.recognized",
+        "units.congresses",
+        "cadres.decided",
+    }
 )
 
 
@@ -81,7 +92,11 @@ def summary(report: AnnualReport) -> list[tuple[str, list[SummaryRow]]]:
 
 def breakdown(report: AnnualReport) -> tuple[list[str], list[tuple[str, str, list[SummaryRow]]]]:
     """Header and rows of the table by unit directly below the root."""
-    cols = [(k, label) for k, label in BREAKDOWN_COLUMNS if k in report.results and report.results[k].value is not None]
+    cols = [
+        (k, label)
+        for k, label in BREAKDOWN_COLUMNS
+        if k in report.results and report.results[k].value is not None
+    ]
     rows = []
     for b in report.frame.buckets:
         cells = []
@@ -112,7 +127,8 @@ def html_context(report: AnnualReport, *, with_charts: bool = True) -> dict:
         "breakdown_header": header,
         "breakdown_rows": rows,
         "charts": [
-            (key, title, base64.b64encode(png).decode("ascii")) for key, title, png in (charts.all_charts(report) if with_charts else [])
+            (key, title, base64.b64encode(png).decode("ascii"))
+            for key, title, png in (charts.all_charts(report) if with_charts else [])
         ],
     }
 
@@ -133,7 +149,15 @@ def _docx_body(sd, report: AnnualReport) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    def para(text: str = "", *, bold: bool = False, italic: bool = False, size: float = 14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True):
+    def para(
+        text: str = "",
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: float = 14,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        indent: bool = True,
+    ):
         p = sd.add_paragraph()
         p.alignment = align
         fmt = p.paragraph_format
@@ -147,7 +171,14 @@ def _docx_body(sd, report: AnnualReport) -> None:
         run.font.name = "Times New Roman"
         return p
 
-    def table(header: list[str], rows: list[list[str]], widths: list[float], numeric_from: int = 1, bold_last: bool = False, size: float = 11):
+    def table(
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        numeric_from: int = 1,
+        bold_last: bool = False,
+        size: float = 11,
+    ):
         t = sd.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -187,7 +218,13 @@ def _docx_body(sd, report: AnnualReport) -> None:
     header, rows = breakdown(report)
     para("Số liệu theo đơn vị trực thuộc", bold=True, italic=True, indent=False, size=13)
     widths = [1.9 if label == "So chỉ tiêu" else 1.4 for label in header]
-    table(["Đơn vị", *header], [[name, *[c.text for c in cells]] for _, name, cells in rows], [16.0 - sum(widths), *widths], bold_last=True, size=9)
+    table(
+        ["Đơn vị", *header],
+        [[name, *[c.text for c in cells]] for _, name, cells in rows],
+        [16.0 - sum(widths), *widths],
+        bold_last=True,
+        size=9,
+    )
     for _, title, png in charts.all_charts(report):
         para(title, bold=True, italic=True, indent=False, size=13)
         sd.add_picture(io.BytesIO(png), width=Cm(16))
@@ -363,7 +400,9 @@ def to_xlsx(report: AnnualReport) -> bytes:
         text.cell(row=text.max_row, column=1).font = Font(bold=True)
         for p in section.paragraphs:
             text.append([neutralise(p)])
-            text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+            text.cell(row=text.max_row, column=1).alignment = Alignment(
+                wrap_text=True, vertical="top"
+            )
     text.column_dimensions["A"].width = 140
     buf = io.BytesIO()
     wb.save(buf)
@@ -433,7 +472,9 @@ def to_pdf(report: AnnualReport) -> bytes:
     pdf.set_xy(pdf.l_margin + left_w, top)
     pdf.set_font("Serif", "BU", 11)
     pdf.multi_cell(right_w, 5.6, "ĐẢNG CỘNG SẢN VIỆT NAM", align="C", new_x="LEFT", new_y="NEXT")
-    pdf.set_xy(pdf.l_margin + left_w, pdf.get_y() + 3)  # not ln(): it would return to the left margin
+    pdf.set_xy(
+        pdf.l_margin + left_w, pdf.get_y() + 3
+    )  # not ln(): it would return to the left margin
     pdf.set_font("Serif", "I", 10.5)
     pdf.multi_cell(right_w, 5.2, issuer.place_date_line, align="C", new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(bottom, pdf.get_y()) + 8)
@@ -458,7 +499,12 @@ def to_pdf(report: AnnualReport) -> bytes:
         pdf.set_font("Serif", "BI", 10.5)
         pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Serif", "", 10)
-        with pdf.table(col_widths=(120, 40), text_align=("LEFT", "RIGHT"), headings_style=head_style, line_height=5.5) as t:
+        with pdf.table(
+            col_widths=(120, 40),
+            text_align=("LEFT", "RIGHT"),
+            headings_style=head_style,
+            line_height=5.5,
+        ) as t:
             t.row(["Chỉ số", "Số liệu"])
             for r in rows:
                 t.row([r.label, r.text])
@@ -468,7 +514,12 @@ def to_pdf(report: AnnualReport) -> bytes:
     pdf.multi_cell(0, 6, "Số liệu theo đơn vị trực thuộc", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Serif", "", 7.5)
     n = len(header)
-    with pdf.table(col_widths=(40, *([14] * n)), text_align=("LEFT", *(["RIGHT"] * n)), headings_style=head_style, line_height=4.2) as t:
+    with pdf.table(
+        col_widths=(40, *([14] * n)),
+        text_align=("LEFT", *(["RIGHT"] * n)),
+        headings_style=head_style,
+        line_height=4.2,
+    ) as t:
         t.row(["Đơn vị", *header])
         for _, name, cells in rows_b:
             t.row([name, *[c.text for c in cells]])
@@ -497,8 +548,18 @@ class Format:
 FORMATS: dict[str, Format] = {
     "json": Format(to_json, "application/json; charset=utf-8", "json", "JSON"),
     "html": Format(to_html, "text/html; charset=utf-8", "html", "HTML"),
-    "docx": Format(to_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "Word"),
-    "xlsx": Format(to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "Excel"),
+    "docx": Format(
+        to_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+        "Word",
+    ),
+    "xlsx": Format(
+        to_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+        "Excel",
+    ),
     "pdf": Format(to_pdf, "application/pdf", "pdf", "PDF"),
 }
 

@@ -90,7 +90,13 @@ class FigureDef:
 
     @property
     def rows_are_people(self) -> bool:
-        return self.source in (Source.EVENTS, Source.EVALUATIONS, Source.MEMBERS, Source.TRANSFER_IN, Source.TRANSFER_OUT)
+        return self.source in (
+            Source.EVENTS,
+            Source.EVALUATIONS,
+            Source.MEMBERS,
+            Source.TRANSFER_IN,
+            Source.TRANSFER_OUT,
+        )
 
     @property
     def has_rows(self) -> bool:
@@ -102,29 +108,174 @@ _LAST_DAY = "vào ngày cuối của kỳ, theo đơn vị đảng viên sinh ho
 _IN_PERIOD = "có ngày hiệu lực trong kỳ, thuộc các đơn vị trong phạm vi (cây đơn vị như vào ngày cuối kỳ); sự kiện đã hủy không tính"
 
 STATIC: tuple[FigureDef, ...] = (
-    FigureDef("members.total", "Tổng số đảng viên", f"Số đảng viên (dự bị, chính thức, kể cả miễn sinh hoạt) {_LAST_DAY}.", Source.MEMBERS, statuses=MEMBER_STATUSES),
-    FigureDef("members.full", "Đảng viên chính thức", f"Số đảng viên chính thức đang sinh hoạt {_LAST_DAY}.", Source.MEMBERS, statuses=("full",)),
-    FigureDef("members.probationary", "Đảng viên dự bị", f"Số đảng viên dự bị {_LAST_DAY}.", Source.MEMBERS, statuses=("probationary",)),
-    FigureDef("members.exempt", "Đảng viên được miễn sinh hoạt", f"Số đảng viên đang được miễn công tác và sinh hoạt đảng {_LAST_DAY}; đã tính trong tổng số.", Source.MEMBERS, statuses=("exempt",)),
-    FigureDef("members.female", "Đảng viên nữ", f"Số đảng viên nữ {_LAST_DAY}.", Source.MEMBERS, statuses=MEMBER_STATUSES, sex="female"),
-    FigureDef("members.admitted", "Kết nạp đảng viên", f"Số quyết định kết nạp và kết nạp lại {_IN_PERIOD}.", Source.EVENTS, kinds=("admission", "readmission")),
-    FigureDef("members.admitted.new", "Kết nạp mới", f"Số quyết định kết nạp lần đầu {_IN_PERIOD}.", Source.EVENTS, kinds=("admission",)),
-    FigureDef("members.readmitted", "Kết nạp lại", f"Số quyết định kết nạp lại {_IN_PERIOD}; đã tính trong số kết nạp.", Source.EVENTS, kinds=("readmission",)),
-    FigureDef("members.recognized", "Công nhận đảng viên chính thức", f"Số quyết định công nhận đảng viên chính thức {_IN_PERIOD}.", Source.EVENTS, kinds=("recognition",)),
-    FigureDef("members.transferred_in", "Chuyển sinh hoạt đến", "Số lượt chuyển sinh hoạt đảng chính thức có ngày hiệu lực trong kỳ, từ ngoài phạm vi (hoặc ngoài hệ thống) vào một đơn vị trong phạm vi; chuyển giữa hai đơn vị cùng trong phạm vi và chuyển tạm thời không tính.", Source.TRANSFER_IN),
-    FigureDef("members.transferred_out", "Chuyển sinh hoạt đi", "Số lượt chuyển sinh hoạt đảng chính thức có ngày hiệu lực trong kỳ, từ một đơn vị trong phạm vi ra ngoài phạm vi (hoặc ngoài hệ thống); chuyển giữa hai đơn vị cùng trong phạm vi và chuyển tạm thời không tính.", Source.TRANSFER_OUT),
-    FigureDef("members.removed", "Xóa tên", f"Số đảng viên bị xóa tên {_IN_PERIOD}.", Source.EVENTS, kinds=("removal",)),
-    FigureDef("members.expelled", "Khai trừ", f"Số đảng viên bị kỷ luật khai trừ {_IN_PERIOD}.", Source.EVENTS, kinds=("discipline",), subtype="expulsion"),
-    FigureDef("members.withdrawn", "Cho ra khỏi Đảng", f"Số đảng viên được cho ra khỏi Đảng {_IN_PERIOD}.", Source.EVENTS, kinds=("withdrawal",)),
-    FigureDef("members.deceased", "Đảng viên từ trần", f"Số đảng viên từ trần {_IN_PERIOD}.", Source.EVENTS, kinds=("death",)),
-    FigureDef("members.disciplined", "Đảng viên bị kỷ luật", f"Số người (không trùng lặp) bị kỷ luật bằng bất kỳ hình thức nào, quyết định {_IN_PERIOD}.", Source.EVENTS, kinds=("discipline",), count=Count.PEOPLE),
-    FigureDef("cadres.decided", "Cán bộ có quyết định", f"Số người (không trùng lặp) có ít nhất một quyết định về cán bộ {_IN_PERIOD}.", Source.EVENTS, kinds=("decision",), count=Count.PEOPLE, section="cadres"),
-    FigureDef("units.congresses", "Đại hội đã tổ chức", "Số đại hội của các tổ chức đảng trong phạm vi (kể cả đơn vị gốc) tổ chức trong kỳ, kèm nhiệm kỳ; đại hội đã hủy không tính.", Source.UNIT_EVENTS, kinds=("congress",), section="units"),
-    FigureDef("units.founded", "Tổ chức đảng thành lập mới", "Số tổ chức đảng trong phạm vi được thành lập trong kỳ.", Source.UNIT_EVENTS, kinds=("founding",), section="units"),
-    FigureDef("units.merged", "Tổ chức đảng hợp nhất, sáp nhập", "Số tổ chức đảng trong phạm vi hợp nhất, sáp nhập vào tổ chức khác trong kỳ (tính theo đơn vị tiếp nhận).", Source.UNIT_EVENTS, kinds=("merger",), section="units"),
-    FigureDef("units.dissolved", "Tổ chức đảng giải thể", "Số tổ chức đảng trong phạm vi giải thể trong kỳ.", Source.UNIT_EVENTS, kinds=("dissolution",), section="units"),
-    FigureDef("members.admitted.target", "Chỉ tiêu kết nạp", "Chỉ tiêu kết nạp đảng viên của năm giao cho đơn vị gốc; nếu đơn vị gốc không có chỉ tiêu thì là tổng chỉ tiêu của các đơn vị cao nhất có chỉ tiêu bên dưới. Chỉ có khi kỳ là một năm dương lịch.", Source.TARGET, metric="members.admitted"),
-    FigureDef("members.admitted.vs_target", "So với chỉ tiêu kết nạp (%)", "(Số kết nạp / chỉ tiêu − 1) × 100, làm tròn nửa lên 2 chữ số thập phân: dương là vượt, âm là chưa đạt chỉ tiêu. Không có khi không có chỉ tiêu.", Source.VS_TARGET, metric="members.admitted"),
+    FigureDef(
+        "members.total",
+        "Tổng số đảng viên",
+        f"Số đảng viên (dự bị, chính thức, kể cả miễn sinh hoạt) {_LAST_DAY}.",
+        Source.MEMBERS,
+        statuses=MEMBER_STATUSES,
+    ),
+    FigureDef(
+        "members.full",
+        "Đảng viên chính thức",
+        f"Số đảng viên chính thức đang sinh hoạt {_LAST_DAY}.",
+        Source.MEMBERS,
+        statuses=("full",),
+    ),
+    FigureDef(
+        "members.probationary",
+        "Đảng viên dự bị",
+        f"Số đảng viên dự bị {_LAST_DAY}.",
+        Source.MEMBERS,
+        statuses=("probationary",),
+    ),
+    FigureDef(
+        "members.exempt",
+        "Đảng viên được miễn sinh hoạt",
+        f"Số đảng viên đang được miễn công tác và sinh hoạt đảng {_LAST_DAY}; đã tính trong tổng số.",
+        Source.MEMBERS,
+        statuses=("exempt",),
+    ),
+    FigureDef(
+        "members.female",
+        "Đảng viên nữ",
+        f"Số đảng viên nữ {_LAST_DAY}.",
+        Source.MEMBERS,
+        statuses=MEMBER_STATUSES,
+        sex="female",
+    ),
+    FigureDef(
+        "members.admitted",
+        "Kết nạp đảng viên",
+        f"Số quyết định kết nạp và kết nạp lại {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("admission", "readmission"),
+    ),
+    FigureDef(
+        "members.admitted.new",
+        "Kết nạp mới",
+        f"Số quyết định kết nạp lần đầu {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("admission",),
+    ),
+    FigureDef(
+        "members.readmitted",
+        "Kết nạp lại",
+        f"Số quyết định kết nạp lại {_IN_PERIOD}; đã tính trong số kết nạp.",
+        Source.EVENTS,
+        kinds=("readmission",),
+    ),
+    FigureDef(
+        "members.recognized",
+        "Công nhận đảng viên chính thức",
+        f"Số quyết định công nhận đảng viên chính thức {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("recognition",),
+    ),
+    FigureDef(
+        "members.transferred_in",
+        "Chuyển sinh hoạt đến",
+        "Số lượt chuyển sinh hoạt đảng chính thức có ngày hiệu lực trong kỳ, từ ngoài phạm vi (hoặc ngoài hệ thống) vào một đơn vị trong phạm vi; chuyển giữa hai đơn vị cùng trong phạm vi và chuyển tạm thời không tính.",
+        Source.TRANSFER_IN,
+    ),
+    FigureDef(
+        "members.transferred_out",
+        "Chuyển sinh hoạt đi",
+        "Số lượt chuyển sinh hoạt đảng chính thức có ngày hiệu lực trong kỳ, từ một đơn vị trong phạm vi ra ngoài phạm vi (hoặc ngoài hệ thống); chuyển giữa hai đơn vị cùng trong phạm vi và chuyển tạm thời không tính.",
+        Source.TRANSFER_OUT,
+    ),
+    FigureDef(
+        "members.removed",
+        "Xóa tên",
+        f"Số đảng viên bị xóa tên {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("removal",),
+    ),
+    FigureDef(
+        "members.expelled",
+        "Khai trừ",
+        f"Số đảng viên bị kỷ luật khai trừ {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("discipline",),
+        subtype="expulsion",
+    ),
+    FigureDef(
+        "members.withdrawn",
+        "Cho ra khỏi Đảng",
+        f"Số đảng viên được cho ra khỏi Đảng {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("withdrawal",),
+    ),
+    FigureDef(
+        "members.deceased",
+        "Đảng viên từ trần",
+        f"Số đảng viên từ trần {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("death",),
+    ),
+    FigureDef(
+        "members.disciplined",
+        "Đảng viên bị kỷ luật",
+        f"Số người (không trùng lặp) bị kỷ luật bằng bất kỳ hình thức nào, quyết định {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("discipline",),
+        count=Count.PEOPLE,
+    ),
+    FigureDef(
+        "cadres.decided",
+        "Cán bộ có quyết định",
+        f"Số người (không trùng lặp) có ít nhất một quyết định về cán bộ {_IN_PERIOD}.",
+        Source.EVENTS,
+        kinds=("decision",),
+        count=Count.PEOPLE,
+        section="cadres",
+    ),
+    FigureDef(
+        "units.congresses",
+        "Đại hội đã tổ chức",
+        "Số đại hội của các tổ chức đảng trong phạm vi (kể cả đơn vị gốc) tổ chức trong kỳ, kèm nhiệm kỳ; đại hội đã hủy không tính.",
+        Source.UNIT_EVENTS,
+        kinds=("congress",),
+        section="units",
+    ),
+    FigureDef(
+        "units.founded",
+        "Tổ chức đảng thành lập mới",
+        "Số tổ chức đảng trong phạm vi được thành lập trong kỳ.",
+        Source.UNIT_EVENTS,
+        kinds=("founding",),
+        section="units",
+    ),
+    FigureDef(
+        "units.merged",
+        "Tổ chức đảng hợp nhất, sáp nhập",
+        "Số tổ chức đảng trong phạm vi hợp nhất, sáp nhập vào tổ chức khác trong kỳ (tính theo đơn vị tiếp nhận).",
+        Source.UNIT_EVENTS,
+        kinds=("merger",),
+        section="units",
+    ),
+    FigureDef(
+        "units.dissolved",
+        "Tổ chức đảng giải thể",
+        "Số tổ chức đảng trong phạm vi giải thể trong kỳ.",
+        Source.UNIT_EVENTS,
+        kinds=("dissolution",),
+        section="units",
+    ),
+    FigureDef(
+        "members.admitted.target",
+        "Chỉ tiêu kết nạp",
+        "Chỉ tiêu kết nạp đảng viên của năm giao cho đơn vị gốc; nếu đơn vị gốc không có chỉ tiêu thì là tổng chỉ tiêu của các đơn vị cao nhất có chỉ tiêu bên dưới. Chỉ có khi kỳ là một năm dương lịch.",
+        Source.TARGET,
+        metric="members.admitted",
+    ),
+    FigureDef(
+        "members.admitted.vs_target",
+        "So với chỉ tiêu kết nạp (%)",
+        "(Số kết nạp / chỉ tiêu − 1) × 100, làm tròn nửa lên 2 chữ số thập phân: dương là vượt, âm là chưa đạt chỉ tiêu. Không có khi không có chỉ tiêu.",
+        Source.VS_TARGET,
+        metric="members.admitted",
+    ),
 )
 STATIC_BY_KEY = {f.key: f for f in STATIC}
 
@@ -136,39 +287,121 @@ def _dynamic(key: str, award_codes: frozenset[str] = frozenset()) -> FigureDef |
     head, rest = ".".join(parts[:2]), ".".join(parts[2:])
     if head == "members.badges" and rest.isdigit() and int(rest) in BADGE_YEARS:
         code = f"badge_{rest}"
-        return FigureDef(key, f"Huy hiệu {rest} năm tuổi Đảng", f"Số người (không trùng lặp) được tặng Huy hiệu {rest} năm tuổi Đảng, quyết định {_IN_PERIOD}.", Source.EVENTS, kinds=("award",), subtype=code, count=Count.PEOPLE)
+        return FigureDef(
+            key,
+            f"Huy hiệu {rest} năm tuổi Đảng",
+            f"Số người (không trùng lặp) được tặng Huy hiệu {rest} năm tuổi Đảng, quyết định {_IN_PERIOD}.",
+            Source.EVENTS,
+            kinds=("award",),
+            subtype=code,
+            count=Count.PEOPLE,
+        )
     if head == "members.evaluated" and rest in EVALUATION_SUBTYPES:
         label = EVALUATION_SUBTYPES[rest]
-        return FigureDef(key, f"Đảng viên {label[0].lower() + label[1:]}", _EVAL_DEF.format(who="đảng viên (không trùng lặp)", label=label, years="trong kỳ"), Source.EVALUATIONS, kinds=("evaluation",), subtype=rest, count=Count.PEOPLE, section="quality")
+        return FigureDef(
+            key,
+            f"Đảng viên {label[0].lower() + label[1:]}",
+            _EVAL_DEF.format(who="đảng viên (không trùng lặp)", label=label, years="trong kỳ"),
+            Source.EVALUATIONS,
+            kinds=("evaluation",),
+            subtype=rest,
+            count=Count.PEOPLE,
+            section="quality",
+        )
     if head == "members.disciplined" and rest in PERSON_DISCIPLINE_SUBTYPES:
         label = PERSON_DISCIPLINE_SUBTYPES[rest]
-        return FigureDef(key, f"Kỷ luật {label.lower()}", f"Số người (không trùng lặp) bị kỷ luật {label.lower()}, quyết định {_IN_PERIOD}.", Source.EVENTS, kinds=("discipline",), subtype=rest, count=Count.PEOPLE)
+        return FigureDef(
+            key,
+            f"Kỷ luật {label.lower()}",
+            f"Số người (không trùng lặp) bị kỷ luật {label.lower()}, quyết định {_IN_PERIOD}.",
+            Source.EVENTS,
+            kinds=("discipline",),
+            subtype=rest,
+            count=Count.PEOPLE,
+        )
     if head == "cadres.decisions" and rest in CADRE_DECISION_SUBTYPES:
         label = CADRE_DECISION_SUBTYPES[rest]
-        return FigureDef(key, f"Quyết định {label.lower()}", f"Số quyết định {label.lower()} cán bộ {_IN_PERIOD}.", Source.EVENTS, kinds=("decision",), subtype=rest, section="cadres")
+        return FigureDef(
+            key,
+            f"Quyết định {label.lower()}",
+            f"Số quyết định {label.lower()} cán bộ {_IN_PERIOD}.",
+            Source.EVENTS,
+            kinds=("decision",),
+            subtype=rest,
+            section="cadres",
+        )
     if head == "cadres.planning" and rest in PLANNING_SUBTYPES:
         label = PLANNING_SUBTYPES[rest]
-        return FigureDef(key, label, f"Số người (không trùng lặp) được {label[0].lower() + label[1:]} cán bộ, quyết định {_IN_PERIOD}.", Source.EVENTS, kinds=("planning",), subtype=rest, count=Count.PEOPLE, section="cadres")
+        return FigureDef(
+            key,
+            label,
+            f"Số người (không trùng lặp) được {label[0].lower() + label[1:]} cán bộ, quyết định {_IN_PERIOD}.",
+            Source.EVENTS,
+            kinds=("planning",),
+            subtype=rest,
+            count=Count.PEOPLE,
+            section="cadres",
+        )
     if parts[0] == "training" and len(parts) == 2 and parts[1] in TRAINING_SUBTYPES:
         label = TRAINING_SUBTYPES[parts[1]]
-        return FigureDef(key, f"Đào tạo: {label[0].lower() + label[1:]}", f"Số người (không trùng lặp) bắt đầu một khóa {label[0].lower() + label[1:]}; ngày bắt đầu khóa học trong kỳ.", Source.EVENTS, kinds=("training",), subtype=parts[1], count=Count.PEOPLE, section="cadres")
+        return FigureDef(
+            key,
+            f"Đào tạo: {label[0].lower() + label[1:]}",
+            f"Số người (không trùng lặp) bắt đầu một khóa {label[0].lower() + label[1:]}; ngày bắt đầu khóa học trong kỳ.",
+            Source.EVENTS,
+            kinds=("training",),
+            subtype=parts[1],
+            count=Count.PEOPLE,
+            section="cadres",
+        )
     if parts[0] == "awards" and len(parts) == 2 and AWARD_CODE.match(parts[1]):
         code = parts[1]
         if code not in AWARD_SUBTYPES and code not in award_codes:
             return None
         label = AWARD_SUBTYPES.get(code, code)
-        return FigureDef(key, f"Khen thưởng: {label}", f"Số người (không trùng lặp) được khen thưởng “{label}”, quyết định {_IN_PERIOD}.", Source.EVENTS, kinds=("award",), subtype=code, count=Count.PEOPLE, section="awards")
+        return FigureDef(
+            key,
+            f"Khen thưởng: {label}",
+            f"Số người (không trùng lặp) được khen thưởng “{label}”, quyết định {_IN_PERIOD}.",
+            Source.EVENTS,
+            kinds=("award",),
+            subtype=code,
+            count=Count.PEOPLE,
+            section="awards",
+        )
     if head == "units.evaluated" and rest in EVALUATION_SUBTYPES:
         label = EVALUATION_SUBTYPES[rest]
-        return FigureDef(key, f"Tổ chức đảng {label[0].lower() + label[1:]}", _EVAL_DEF.format(who="tổ chức đảng", label=label, years="trong kỳ"), Source.UNIT_EVALUATIONS, kinds=("evaluation",), subtype=rest, section="quality")
+        return FigureDef(
+            key,
+            f"Tổ chức đảng {label[0].lower() + label[1:]}",
+            _EVAL_DEF.format(who="tổ chức đảng", label=label, years="trong kỳ"),
+            Source.UNIT_EVALUATIONS,
+            kinds=("evaluation",),
+            subtype=rest,
+            section="quality",
+        )
     for suffix, source in ((".target", Source.TARGET), (".vs_target", Source.VS_TARGET)):
         if key.endswith(suffix):
             base = figure_def(key[: -len(suffix)], award_codes)
             if base is None or base.source in (Source.TARGET, Source.VS_TARGET):
                 return None
             if source == Source.TARGET:
-                return FigureDef(key, f"Chỉ tiêu: {base.label[0].lower() + base.label[1:]}", f"Chỉ tiêu “{base.label}” của năm giao cho đơn vị gốc, nếu không có thì tổng chỉ tiêu của các đơn vị cao nhất có chỉ tiêu bên dưới.", Source.TARGET, metric=base.key, section=base.section)
-            return FigureDef(key, f"{base.label} so với chỉ tiêu (%)", "(Giá trị / chỉ tiêu − 1) × 100, làm tròn nửa lên 2 chữ số thập phân; không có khi không có chỉ tiêu.", Source.VS_TARGET, metric=base.key, section=base.section)
+                return FigureDef(
+                    key,
+                    f"Chỉ tiêu: {base.label[0].lower() + base.label[1:]}",
+                    f"Chỉ tiêu “{base.label}” của năm giao cho đơn vị gốc, nếu không có thì tổng chỉ tiêu của các đơn vị cao nhất có chỉ tiêu bên dưới.",
+                    Source.TARGET,
+                    metric=base.key,
+                    section=base.section,
+                )
+            return FigureDef(
+                key,
+                f"{base.label} so với chỉ tiêu (%)",
+                "(Giá trị / chỉ tiêu − 1) × 100, làm tròn nửa lên 2 chữ số thập phân; không có khi không có chỉ tiêu.",
+                Source.VS_TARGET,
+                metric=base.key,
+                section=base.section,
+            )
     return None
 
 

@@ -50,8 +50,10 @@ def _share(part: int, whole: int) -> str:
     return f" (chiếm {format_percent(pct)})"
 
 
-def admission_sentence(admitted: int, readmitted: int, target: int | None, vs: Decimal | None, in_period: str) -> str:
-    """"Các cấp ủy đảng đã kết nạp 3.105 đảng viên, vượt 8,25% kế hoạch." and its variants."""
+def admission_sentence(
+    admitted: int, readmitted: int, target: int | None, vs: Decimal | None, in_period: str
+) -> str:
+    """ "Các cấp ủy đảng đã kết nạp 3.105 đảng viên, vượt 8,25% kế hoạch." and its variants."""
     if admitted == 0:
         text = f"{in_period[:1].upper() + in_period[1:]}, các cấp ủy đảng chưa kết nạp được đảng viên nào"
         if target:
@@ -85,43 +87,77 @@ def narrative(report: AnnualReport) -> list[Section]:
     n = int(congresses.value or 0)
     if n:
         terms = congresses.extra.get("terms", {})
-        term_text = _listing([f"nhiệm kỳ {t}" + (f" ({format_int(c)} đại hội)" if len(terms) > 1 else "") for t, c in terms.items() if t])
+        term_text = _listing(
+            [
+                f"nhiệm kỳ {t.replace('-', '–')}"
+                + (f" ({format_int(c)} đại hội)" if len(terms) > 1 else "")
+                for t, c in terms.items()
+                if t
+            ]
+        )
         s.paragraphs.append(
             f"{in_period[:1].upper() + in_period[1:]}, {format_int(n)} tổ chức đảng đã tiến hành đại hội"
             + (f" {term_text}" if term_text else "")
             + ", bảo đảm đúng nguyên tắc, quy trình theo quy định."
         )
     else:
-        s.paragraphs.append(f"{in_period[:1].upper() + in_period[1:]}, không có tổ chức đảng nào tiến hành đại hội.")
-    founded, merged, dissolved = (_n(report, k) for k in ("units.founded", "units.merged", "units.dissolved"))
-    changes = [f"thành lập mới {format_int(founded)}" if founded else "", f"hợp nhất, sáp nhập {format_int(merged)}" if merged else "", f"giải thể {format_int(dissolved)}" if dissolved else ""]
+        s.paragraphs.append(
+            f"{in_period[:1].upper() + in_period[1:]}, không có tổ chức đảng nào tiến hành đại hội."
+        )
+    founded, merged, dissolved = (
+        _n(report, k) for k in ("units.founded", "units.merged", "units.dissolved")
+    )
+    changes = [
+        f"thành lập mới {format_int(founded)}" if founded else "",
+        f"hợp nhất, sáp nhập {format_int(merged)}" if merged else "",
+        f"giải thể {format_int(dissolved)}" if dissolved else "",
+    ]
     changes = [c for c in changes if c]
     if changes:
         s.paragraphs.append(f"Thực hiện sắp xếp tổ chức bộ máy: {_listing(changes)} tổ chức đảng.")
     else:
-        s.paragraphs.append("Hệ thống tổ chức đảng được giữ ổn định, không có thay đổi về thành lập, sáp nhập hay giải thể.")
+        s.paragraphs.append(
+            "Hệ thống tổ chức đảng được giữ ổn định, không có thay đổi về thành lập, sáp nhập hay giải thể."
+        )
     sections.append(s)
 
     # II. Công tác cán bộ
     s = Section("II. CÔNG TÁC CÁN BỘ")
     decided = _n(report, "cadres.decided")
     if decided:
-        kinds = [f"{_lower_first(label)} {format_int(_n(report, f'cadres.decisions.{code}'))}" for code, label in CADRE_DECISION_SUBTYPES.items() if _n(report, f"cadres.decisions.{code}")]
+        kinds = [
+            f"{_lower_first(label)} {format_int(_n(report, f'cadres.decisions.{code}'))}"
+            for code, label in CADRE_DECISION_SUBTYPES.items()
+            if _n(report, f"cadres.decisions.{code}")
+        ]
         total = sum(_n(report, f"cadres.decisions.{c}") for c in CADRE_DECISION_SUBTYPES)
         s.paragraphs.append(
             f"Ban hành {format_int(total)} quyết định về công tác cán bộ đối với {format_int(decided)} đồng chí, gồm: {_listing(kinds)}."
         )
     else:
-        s.paragraphs.append(f"{in_period[:1].upper() + in_period[1:]}, không có quyết định nào về công tác cán bộ được ghi nhận.")
+        s.paragraphs.append(
+            f"{in_period[:1].upper() + in_period[1:]}, không có quyết định nào về công tác cán bộ được ghi nhận."
+        )
     added, removed = _n(report, "cadres.planning.add"), _n(report, "cadres.planning.remove")
     if added or removed:
-        parts = [f"bổ sung {format_int(added)} đồng chí vào quy hoạch" if added else "", f"đưa {format_int(removed)} đồng chí ra khỏi quy hoạch" if removed else ""]
+        parts = [
+            f"bổ sung {format_int(added)} đồng chí vào quy hoạch" if added else "",
+            f"đưa {format_int(removed)} đồng chí ra khỏi quy hoạch" if removed else "",
+        ]
         s.paragraphs.append(f"Về công tác quy hoạch cán bộ: {_listing([p for p in parts if p])}.")
-    trained = [f"{_lower_first(label)} {format_int(_n(report, f'training.{code}'))} đồng chí" for code, label in TRAINING_SUBTYPES.items() if _n(report, f"training.{code}")]
+    trained = [
+        f"{_lower_first(label)} {format_int(_n(report, f'training.{code}'))} đồng chí"
+        for code, label in TRAINING_SUBTYPES.items()
+        if _n(report, f"training.{code}")
+    ]
     if trained:
-        s.paragraphs.append(f"Công tác đào tạo, bồi dưỡng: cử cán bộ, đảng viên tham gia các lớp {_listing(trained)}.")
+        s.paragraphs.append(
+            f"Công tác đào tạo, bồi dưỡng: cử cán bộ, đảng viên tham gia các lớp {_listing(trained)}."
+        )
     else:
-        s.paragraphs.append("Không có cán bộ, đảng viên bắt đầu khóa đào tạo, bồi dưỡng nào trong kỳ.")
+        s.paragraphs.append(
+            "Không có cán bộ, đảng viên bắt đầu khóa đào tạo, bồi dưỡng nào trong kỳ."
+        )
     sections.append(s)
 
     # III. Đảng viên
@@ -130,8 +166,11 @@ def narrative(report: AnnualReport) -> list[Section]:
     vs = report.value("members.admitted.vs_target")
     s.paragraphs.append(
         admission_sentence(
-            _n(report, "members.admitted"), _n(report, "members.readmitted"),
-            int(target) if isinstance(target, int) else None, vs if isinstance(vs, Decimal) else None, in_period,
+            _n(report, "members.admitted"),
+            _n(report, "members.readmitted"),
+            int(target) if isinstance(target, int) else None,
+            vs if isinstance(vs, Decimal) else None,
+            in_period,
         )
     )
     recognized = _n(report, "members.recognized")
@@ -142,35 +181,71 @@ def narrative(report: AnnualReport) -> list[Section]:
     )
     t_in, t_out = _n(report, "members.transferred_in"), _n(report, "members.transferred_out")
     if t_in or t_out:
-        parts = [f"tiếp nhận {format_int(t_in)} đảng viên chuyển đến" if t_in else "", f"chuyển sinh hoạt đi {format_int(t_out)} đảng viên" if t_out else ""]
-        s.paragraphs.append(f"Về chuyển sinh hoạt đảng chính thức: {_listing([p for p in parts if p])}.")
+        parts = [
+            f"tiếp nhận {format_int(t_in)} đảng viên chuyển đến" if t_in else "",
+            f"chuyển sinh hoạt đi {format_int(t_out)} đảng viên" if t_out else "",
+        ]
+        s.paragraphs.append(
+            f"Về chuyển sinh hoạt đảng chính thức: {_listing([p for p in parts if p])}."
+        )
     else:
-        s.paragraphs.append("Không có đảng viên chuyển sinh hoạt đảng chính thức đến hoặc đi khỏi đảng bộ.")
+        s.paragraphs.append(
+            "Không có đảng viên chuyển sinh hoạt đảng chính thức đến hoặc đi khỏi đảng bộ."
+        )
     leaving = [
-        (f"xóa tên {format_int(_n(report, 'members.removed'))} đảng viên", _n(report, "members.removed")),
-        (f"cho ra khỏi Đảng {format_int(_n(report, 'members.withdrawn'))} đảng viên", _n(report, "members.withdrawn")),
-        (f"khai trừ {format_int(_n(report, 'members.expelled'))} đảng viên", _n(report, "members.expelled")),
+        (
+            f"xóa tên {format_int(_n(report, 'members.removed'))} đảng viên",
+            _n(report, "members.removed"),
+        ),
+        (
+            f"cho ra khỏi Đảng {format_int(_n(report, 'members.withdrawn'))} đảng viên",
+            _n(report, "members.withdrawn"),
+        ),
+        (
+            f"khai trừ {format_int(_n(report, 'members.expelled'))} đảng viên",
+            _n(report, "members.expelled"),
+        ),
     ]
     parts = [t for t, v in leaving if v]
     deceased = _n(report, "members.deceased")
-    text = (f"Đã {_listing(parts)}" if parts else "Không có đảng viên bị xóa tên, cho ra khỏi Đảng hoặc khai trừ")
+    text = (
+        f"Đã {_listing(parts)}"
+        if parts
+        else "Không có đảng viên bị xóa tên, cho ra khỏi Đảng hoặc khai trừ"
+    )
     text += f"; {format_int(deceased)} đảng viên từ trần." if deceased else "."
     s.paragraphs.append(text)
     disciplined = _n(report, "members.disciplined")
     if disciplined:
-        forms = [f"{label.lower()} {format_int(_n(report, f'members.disciplined.{code}'))}" for code, label in (("reprimand", "Khiển trách"), ("warning", "Cảnh cáo"), ("removal_from_post", "Cách chức"), ("expulsion", "Khai trừ")) if _n(report, f"members.disciplined.{code}")]
-        s.paragraphs.append(f"Thi hành kỷ luật {format_int(disciplined)} đảng viên ({_listing(forms)}).")
+        forms = [
+            f"{label.lower()} {format_int(_n(report, f'members.disciplined.{code}'))}"
+            for code, label in (
+                ("reprimand", "Khiển trách"),
+                ("warning", "Cảnh cáo"),
+                ("removal_from_post", "Cách chức"),
+                ("expulsion", "Khai trừ"),
+            )
+            if _n(report, f"members.disciplined.{code}")
+        ]
+        s.paragraphs.append(
+            f"Thi hành kỷ luật {format_int(disciplined)} đảng viên ({_listing(forms)})."
+        )
     else:
         s.paragraphs.append("Không có đảng viên bị thi hành kỷ luật.")
     badges = [(y, _n(report, f"members.badges.{y}")) for y in BADGE_YEARS]
     total_badges = sum(v for _, v in badges)
     if total_badges:
         detail = _listing([f"{y} năm tuổi Đảng {format_int(v)} đồng chí" for y, v in badges if v])
-        s.paragraphs.append(f"Trao tặng Huy hiệu Đảng cho {format_int(total_badges)} đồng chí, trong đó: {detail}.")
+        s.paragraphs.append(
+            f"Trao tặng Huy hiệu Đảng cho {format_int(total_badges)} đồng chí, trong đó: {detail}."
+        )
     else:
         s.paragraphs.append("Không có đảng viên được trao tặng Huy hiệu Đảng trong kỳ.")
     total = _n(report, "members.total")
-    full, prob, exempt, female = (_n(report, k) for k in ("members.full", "members.probationary", "members.exempt", "members.female"))
+    full, prob, exempt, female = (
+        _n(report, k)
+        for k in ("members.full", "members.probationary", "members.exempt", "members.female")
+    )
     text = f"Tính đến ngày {last_day}, {name} có {format_int(total)} đảng viên"
     if total:
         parts = [f"{format_int(full)} đảng viên chính thức", f"{format_int(prob)} đảng viên dự bị"]
@@ -184,13 +259,29 @@ def narrative(report: AnnualReport) -> list[Section]:
 
     # IV. Đánh giá chất lượng
     s = Section("IV. ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG")
-    years = period.label().replace("năm ", "") if period.is_calendar_year else f"{period.years[0]}–{period.years[1]}"
-    for prefix, who, unit_word in (("members", "đảng viên", "đồng chí"), ("units", "tổ chức đảng", "tổ chức")):
-        counts = [(label, _n(report, f"{prefix}.evaluated.{code}")) for code, label in EVALUATION_SUBTYPES.items()]
+    years = (
+        period.label().replace("năm ", "")
+        if period.is_calendar_year
+        else f"{period.years[0]}–{period.years[1]}"
+    )
+    for prefix, who, unit_word in (
+        ("members", "đảng viên", "đồng chí"),
+        ("units", "tổ chức đảng", "tổ chức"),
+    ):
+        counts = [
+            (label, _n(report, f"{prefix}.evaluated.{code}"))
+            for code, label in EVALUATION_SUBTYPES.items()
+        ]
         whole = sum(v for _, v in counts)
         if whole:
-            parts = [f"{_lower_first(label)} {format_int(v)} {unit_word}{_share(v, whole)}" for label, v in counts if v]
-            s.paragraphs.append(f"Kết quả đánh giá, xếp loại {who} năm {years}: {format_int(whole)} {who} được xếp loại, trong đó {_listing(parts)}.")
+            parts = [
+                f"{_lower_first(label)} {format_int(v)} {unit_word}{_share(v, whole)}"
+                for label, v in counts
+                if v
+            ]
+            s.paragraphs.append(
+                f"Kết quả đánh giá, xếp loại {who} năm {years}: {format_int(whole)} {who} được xếp loại, trong đó {_listing(parts)}."
+            )
         else:
             s.paragraphs.append(f"Chưa có kết quả đánh giá, xếp loại {who} năm {years}.")
     sections.append(s)

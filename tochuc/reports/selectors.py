@@ -21,7 +21,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from tochuc.accounts import scoping
@@ -37,13 +49,27 @@ from tochuc.units.selectors import subtree, valid_on, version_on
 
 MSG_NO_UNIT = "Không tìm thấy đơn vị {code}."
 MSG_OUT_OF_SCOPE = "Không tìm thấy đơn vị {code} trong phạm vi được phân quyền."
-MSG_NOT_ON_DATE = "Đơn vị {code} không tồn tại vào ngày {day} (chưa thành lập hoặc đã giải thể, sáp nhập)."
+MSG_NOT_ON_DATE = (
+    "Đơn vị {code} không tồn tại vào ngày {day} (chưa thành lập hoặc đã giải thể, sáp nhập)."
+)
 MSG_NO_KEY = "Không có chỉ số “{key}”. Xem danh sách chỉ số bằng lệnh: tochuc report figure --list"
 MSG_NO_DATA = "Không có dữ liệu của {name} cho {period}: không có đảng viên vào ngày {day} và không có sự kiện nào trong kỳ."
 MSG_BAD_PERIOD = "Kỳ báo cáo không hợp lệ: ngày bắt đầu {start} sau ngày kết thúc {end}."
 MSG_NO_ROWS = "Chỉ số “{key}” được tính từ các chỉ số khác, không có danh sách chi tiết."
 
-EVENT_KINDS = ("admission", "readmission", "recognition", "removal", "withdrawal", "death", "discipline", "decision", "planning", "training", "award")
+EVENT_KINDS = (
+    "admission",
+    "readmission",
+    "recognition",
+    "removal",
+    "withdrawal",
+    "death",
+    "discipline",
+    "decision",
+    "planning",
+    "training",
+    "award",
+)
 
 
 # Unit events counted by their effective date (evaluations go by the year evaluated).
@@ -108,12 +134,16 @@ class Frame:
 def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Frame:
     """Resolve the scope of a report; `scope=None` is the operator at the command line."""
     if period.start > period.end:
-        raise ReportError(MSG_BAD_PERIOD.format(start=format_date(period.start), end=format_date(period.end)))
+        raise ReportError(
+            MSG_BAD_PERIOD.format(start=format_date(period.start), end=format_date(period.end))
+        )
     unit = Unit.objects.filter(code=code.strip()).first()
     if unit is None:
         raise ReportError(MSG_NO_UNIT.format(code=code))
     if scope is not None:
-        role = scoping.role_for_unit(scope, unit) or scoping.role_for_unit(scope, unit, on=period.end)
+        role = scoping.role_for_unit(scope, unit) or scoping.role_for_unit(
+            scope, unit, on=period.end
+        )
         if not scoping.allows(role, "view"):
             raise ReportError(MSG_OUT_OF_SCOPE.format(code=code))
     root_v = version_on(unit, period.end)
@@ -125,7 +155,9 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
     names: dict[int, tuple[str, str]] = {}
     paths: dict[int, str] = {}
     children: list[Bucket] = []
-    for uid, ucode, name, path, depth in subtree(unit, on=period.end).values_list("unit_id", "unit__code", "name", "path", "depth"):
+    for uid, ucode, name, path, depth in subtree(unit, on=period.end).values_list(
+        "unit_id", "unit__code", "name", "path", "depth"
+    ):
         names[uid] = (ucode, name)
         paths[uid] = path
         seg = path[cut : cut + PATH_WIDTH + 1]
@@ -161,7 +193,12 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
     buckets = [*children, Bucket(unit.pk, unit.code, root_v.name, is_root=True)]
     awards = frozenset(
         live_events()
-        .filter(kind="award", effective_on__gte=period.start, effective_on__lte=period.end, person__isnull=False)
+        .filter(
+            kind="award",
+            effective_on__gte=period.start,
+            effective_on__lte=period.end,
+            person__isnull=False,
+        )
         .values_list("subtype", flat=True)
         .distinct()
     )
@@ -181,7 +218,11 @@ def get_def(frame: Frame, key: str) -> FigureDef:
 def _membership_unit(*, before: bool) -> Subquery:
     """The unit of the person's membership on the event's day (the day before, with `before`)."""
     qs = Membership.objects.filter(person_id=OuterRef("person_id"))
-    qs = qs.filter(valid_from__lt=OuterRef("effective_on")) if before else qs.filter(valid_from__lte=OuterRef("effective_on"))
+    qs = (
+        qs.filter(valid_from__lt=OuterRef("effective_on"))
+        if before
+        else qs.filter(valid_from__lte=OuterRef("effective_on"))
+    )
     qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("effective_on")))
     return Subquery(qs.order_by("-valid_from").values("unit_id")[:1], output_field=IntegerField())
 
@@ -231,7 +272,9 @@ def _transfers(frame: Frame) -> QuerySet:
         .filter(_in_period(frame), person__isnull=False, kind="transfer", subtype="official")
         .annotate(src=_attr(before=True))
         .filter(Q(src__in=ids) | Q(to_unit_id__in=ids))
-        .annotate(src_bucket=_bucket_case(frame, "src"), dst_bucket=_bucket_case(frame, "to_unit_id"))
+        .annotate(
+            src_bucket=_bucket_case(frame, "src"), dst_bucket=_bucket_case(frame, "to_unit_id")
+        )
     )
 
 
@@ -247,7 +290,10 @@ def _unit_events(frame: Frame) -> QuerySet:
     return (
         live_events()
         .filter(person__isnull=True, unit_id__in=frame.unit_ids)
-        .filter((Q(kind__in=UNIT_PERIOD_KINDS) & _in_period(frame)) | (Q(kind="evaluation") & _in_years(frame)))
+        .filter(
+            (Q(kind__in=UNIT_PERIOD_KINDS) & _in_period(frame))
+            | (Q(kind="evaluation") & _in_years(frame))
+        )
         .annotate(bucket=_bucket_case(frame, "unit_id"))
     )
 
@@ -259,9 +305,17 @@ def _base(frame: Frame, d: FigureDef) -> QuerySet:
     if d.source == Source.EVALUATIONS:
         return _person_events(frame, d.kinds, years=True).filter(_kind_q(d))
     if d.source == Source.TRANSFER_IN:
-        return _transfers(frame).filter(src_bucket__isnull=True, dst_bucket__isnull=False).annotate(bucket=_bucket_case(frame, "to_unit_id"))
+        return (
+            _transfers(frame)
+            .filter(src_bucket__isnull=True, dst_bucket__isnull=False)
+            .annotate(bucket=_bucket_case(frame, "to_unit_id"))
+        )
     if d.source == Source.TRANSFER_OUT:
-        return _transfers(frame).filter(src_bucket__isnull=False, dst_bucket__isnull=True).annotate(bucket=_bucket_case(frame, "src"))
+        return (
+            _transfers(frame)
+            .filter(src_bucket__isnull=False, dst_bucket__isnull=True)
+            .annotate(bucket=_bucket_case(frame, "src"))
+        )
     if d.source == Source.MEMBERS:
         qs = _members(frame).filter(status__in=d.statuses)
         return qs.filter(sex=d.sex) if d.sex else qs
@@ -293,7 +347,9 @@ def vs_target(value: int, target: int | None) -> Decimal | None:
     """(value / target − 1) × 100, half-up to two decimals; None without a (non-zero) target."""
     if not target:
         return None
-    return ((Decimal(value) / Decimal(target) - 1) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return ((Decimal(value) / Decimal(target) - 1) * 100).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
 
 
 @dataclass
@@ -307,7 +363,9 @@ def targets_for(frame: Frame, metrics: Iterable[str]) -> dict[str, Targets]:
     """The scope's target per metric: the root's own, else the sum of the top-most below it."""
     if not frame.period.is_calendar_year:
         return {}
-    rows = Target.objects.filter(year=frame.period.start.year, metric__in=list(metrics), unit_id__in=frame.unit_ids).values_list("metric", "unit_id", "value")
+    rows = Target.objects.filter(
+        year=frame.period.start.year, metric__in=list(metrics), unit_id__in=frame.unit_ids
+    ).values_list("metric", "unit_id", "value")
     per_metric: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for metric, unit_id, value in rows:
         per_metric[metric].append((frame.unit_paths.get(unit_id, ""), unit_id, value))
@@ -335,7 +393,11 @@ def targets_for(frame: Frame, metrics: Iterable[str]) -> dict[str, Targets]:
 
 def _aggregate(qs: QuerySet, d: FigureDef) -> tuple[int, dict[int, int]]:
     measure = Count("person_id", distinct=True) if d.count == F.Count.PEOPLE else Count("*")
-    by = {r["bucket"]: r["v"] for r in qs.values("bucket").annotate(v=measure).order_by() if r["bucket"] is not None}
+    by = {
+        r["bucket"]: r["v"]
+        for r in qs.values("bucket").annotate(v=measure).order_by()
+        if r["bucket"] is not None
+    }
     if d.count == F.Count.PEOPLE:
         total = qs.aggregate(v=Count("person_id", distinct=True))["v"]
     else:
@@ -356,9 +418,17 @@ def figure_result(frame: Frame, key: str) -> FigureResult:
         if t is None:
             return FigureResult(d.key, d.label, d.definition, None)
         by = {b: vs_target(int(base.by_bucket.get(b) or 0), v) for b, v in t.by_bucket.items()}
-        return FigureResult(d.key, d.label, d.definition, vs_target(int(base.value or 0), t.total), by)
+        return FigureResult(
+            d.key, d.label, d.definition, vs_target(int(base.value or 0), t.total), by
+        )
     total, by = _aggregate(_base(frame, d), d)
-    result = FigureResult(d.key, d.label, d.definition, total, {b.unit_id: by.get(b.unit_id, 0) for b in frame.buckets})
+    result = FigureResult(
+        d.key,
+        d.label,
+        d.definition,
+        total,
+        {b.unit_id: by.get(b.unit_id, 0) for b in frame.buckets},
+    )
     if d.kinds == ("congress",):
         result.extra["terms"] = _terms(_base(frame, d))
     return result
@@ -381,20 +451,51 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
     event_defs = [d for d in defs if d.source == Source.EVENTS]
     if event_defs:
         base = _person_events(frame, EVENT_KINDS)
-        for r in base.values("bucket", "kind", "subtype").annotate(n=Count("*"), people=Count("person_id", distinct=True)).order_by():
+        for r in (
+            base.values("bucket", "kind", "subtype")
+            .annotate(n=Count("*"), people=Count("person_id", distinct=True))
+            .order_by()
+        ):
             fine[(r["bucket"], r["kind"], r["subtype"])] = r
-        coarse_kinds = sorted({k for d in event_defs if d.count == F.Count.PEOPLE and d.subtype is None for k in d.kinds})
-        sub_kinds = sorted({k for d in event_defs if d.count == F.Count.PEOPLE and d.subtype is not None for k in d.kinds})
+        coarse_kinds = sorted(
+            {
+                k
+                for d in event_defs
+                if d.count == F.Count.PEOPLE and d.subtype is None
+                for k in d.kinds
+            }
+        )
+        sub_kinds = sorted(
+            {
+                k
+                for d in event_defs
+                if d.count == F.Count.PEOPLE and d.subtype is not None
+                for k in d.kinds
+            }
+        )
         coarse_b: dict[tuple, int] = {}
         coarse_t: dict[str, int] = {}
         sub_t: dict[tuple, int] = {}
         if coarse_kinds:
             qs = base.filter(kind__in=coarse_kinds)
-            coarse_b = {(r["bucket"], r["kind"]): r["p"] for r in qs.values("bucket", "kind").annotate(p=Count("person_id", distinct=True)).order_by()}
-            coarse_t = {r["kind"]: r["p"] for r in qs.values("kind").annotate(p=Count("person_id", distinct=True)).order_by()}
+            coarse_b = {
+                (r["bucket"], r["kind"]): r["p"]
+                for r in qs.values("bucket", "kind")
+                .annotate(p=Count("person_id", distinct=True))
+                .order_by()
+            }
+            coarse_t = {
+                r["kind"]: r["p"]
+                for r in qs.values("kind").annotate(p=Count("person_id", distinct=True)).order_by()
+            }
         if sub_kinds:
             qs = base.filter(kind__in=sub_kinds)
-            sub_t = {(r["kind"], r["subtype"]): r["p"] for r in qs.values("kind", "subtype").annotate(p=Count("person_id", distinct=True)).order_by()}
+            sub_t = {
+                (r["kind"], r["subtype"]): r["p"]
+                for r in qs.values("kind", "subtype")
+                .annotate(p=Count("person_id", distinct=True))
+                .order_by()
+            }
         for d in event_defs:
             by: dict[int, Number | None] = {}
             if d.count == F.Count.PEOPLE and d.subtype is None:
@@ -403,11 +504,17 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
                 total = coarse_t.get(kind, 0)
             elif d.count == F.Count.PEOPLE:
                 (kind,) = d.kinds
-                by = {b: (fine.get((b, kind, d.subtype)) or {"people": 0})["people"] for b in buckets}
+                by = {
+                    b: (fine.get((b, kind, d.subtype)) or {"people": 0})["people"] for b in buckets
+                }
                 total = sub_t.get((kind, d.subtype), 0)
             else:
                 by = {
-                    b: sum(r["n"] for (rb, k, s), r in fine.items() if rb == b and k in d.kinds and (d.subtype is None or s == d.subtype))
+                    b: sum(
+                        r["n"]
+                        for (rb, k, s), r in fine.items()
+                        if rb == b and k in d.kinds and (d.subtype is None or s == d.subtype)
+                    )
                     for b in buckets
                 }
                 total = sum(int(v or 0) for v in by.values())
@@ -416,7 +523,9 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
     if any(d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT) for d in defs):
         inward: dict[int, int] = defaultdict(int)
         outward: dict[int, int] = defaultdict(int)
-        for r in _transfers(frame).values("src_bucket", "dst_bucket").annotate(n=Count("*")).order_by():
+        for r in (
+            _transfers(frame).values("src_bucket", "dst_bucket").annotate(n=Count("*")).order_by()
+        ):
             if r["src_bucket"] is None and r["dst_bucket"] is not None:
                 inward[r["dst_bucket"]] += r["n"]
             elif r["src_bucket"] is not None and r["dst_bucket"] is None:
@@ -424,33 +533,74 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
         for d in defs:
             if d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT):
                 counts = inward if d.source == Source.TRANSFER_IN else outward
-                out[d.key] = FigureResult(d.key, d.label, d.definition, sum(counts.values()), {b: counts.get(b, 0) for b in buckets})
+                out[d.key] = FigureResult(
+                    d.key,
+                    d.label,
+                    d.definition,
+                    sum(counts.values()),
+                    {b: counts.get(b, 0) for b in buckets},
+                )
 
     member_defs = [d for d in defs if d.source == Source.MEMBERS]
     if member_defs:
-        cells = list(_members(frame).values("bucket", "status", "sex").annotate(n=Count("*")).order_by())
+        cells = list(
+            _members(frame).values("bucket", "status", "sex").annotate(n=Count("*")).order_by()
+        )
         for d in member_defs:
             by = {
-                b: sum(c["n"] for c in cells if c["bucket"] == b and c["status"] in d.statuses and (not d.sex or c["sex"] == d.sex))
+                b: sum(
+                    c["n"]
+                    for c in cells
+                    if c["bucket"] == b
+                    and c["status"] in d.statuses
+                    and (not d.sex or c["sex"] == d.sex)
+                )
                 for b in buckets
             }
-            out[d.key] = FigureResult(d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by)
+            out[d.key] = FigureResult(
+                d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by
+            )
 
     eval_defs = [d for d in defs if d.source == Source.EVALUATIONS]
     if eval_defs:
         base = _person_events(frame, ("evaluation",), years=True)
-        cells_b = {(r["bucket"], r["subtype"]): r["p"] for r in base.values("bucket", "subtype").annotate(p=Count("person_id", distinct=True)).order_by()}
-        totals = {r["subtype"]: r["p"] for r in base.values("subtype").annotate(p=Count("person_id", distinct=True)).order_by()}
+        cells_b = {
+            (r["bucket"], r["subtype"]): r["p"]
+            for r in base.values("bucket", "subtype")
+            .annotate(p=Count("person_id", distinct=True))
+            .order_by()
+        }
+        totals = {
+            r["subtype"]: r["p"]
+            for r in base.values("subtype").annotate(p=Count("person_id", distinct=True)).order_by()
+        }
         for d in eval_defs:
-            out[d.key] = FigureResult(d.key, d.label, d.definition, totals.get(d.subtype, 0), {b: cells_b.get((b, d.subtype), 0) for b in buckets})
+            out[d.key] = FigureResult(
+                d.key,
+                d.label,
+                d.definition,
+                totals.get(d.subtype, 0),
+                {b: cells_b.get((b, d.subtype), 0) for b in buckets},
+            )
 
     unit_defs = [d for d in defs if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS)]
     if unit_defs:
-        cells = list(_unit_events(frame).values("bucket", "kind", "subtype", "term").annotate(n=Count("*")).order_by())
+        cells = list(
+            _unit_events(frame)
+            .values("bucket", "kind", "subtype", "term")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
         for d in unit_defs:
-            mine = [c for c in cells if c["kind"] in d.kinds and (d.subtype is None or c["subtype"] == d.subtype)]
+            mine = [
+                c
+                for c in cells
+                if c["kind"] in d.kinds and (d.subtype is None or c["subtype"] == d.subtype)
+            ]
             by = {b: sum(c["n"] for c in mine if c["bucket"] == b) for b in buckets}
-            result = FigureResult(d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by)
+            result = FigureResult(
+                d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by
+            )
             if d.kinds == ("congress",):
                 terms: dict[str, int] = defaultdict(int)
                 for c in mine:
@@ -470,15 +620,24 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
                 out[d.key] = FigureResult(d.key, d.label, d.definition, t.total, dict(t.by_bucket))
                 continue
             base_result = out.get(d.metric) or figure_result(frame, d.metric)
-            by = {b: vs_target(int(base_result.by_bucket.get(b) or 0), v) for b, v in t.by_bucket.items()}
-            out[d.key] = FigureResult(d.key, d.label, d.definition, vs_target(int(base_result.value or 0), t.total), by)
+            by = {
+                b: vs_target(int(base_result.by_bucket.get(b) or 0), v)
+                for b, v in t.by_bucket.items()
+            }
+            out[d.key] = FigureResult(
+                d.key, d.label, d.definition, vs_target(int(base_result.value or 0), t.total), by
+            )
 
     return {k: out[k] for k in wanted}
 
 
 def has_data(frame: Frame, results: dict[str, FigureResult]) -> bool:
     """Whether anything at all was recorded for this scope and period."""
-    return any(r.value for r in results.values() if isinstance(r.value, int) and not r.key.endswith(".target"))
+    return any(
+        r.value
+        for r in results.values()
+        if isinstance(r.value, int) and not r.key.endswith(".target")
+    )
 
 
 # --- rows ----------------------------------------------------------------------------------
@@ -513,7 +672,11 @@ UNIT_COLUMNS = (
     Column("what", "Nội dung"),
     Column("decision", "Số quyết định"),
 )
-TARGET_COLUMNS = (Column("code", "Mã đơn vị"), Column("unit", "Đơn vị"), Column("value", "Chỉ tiêu"))
+TARGET_COLUMNS = (
+    Column("code", "Mã đơn vị"),
+    Column("unit", "Đơn vị"),
+    Column("value", "Chỉ tiêu"),
+)
 
 
 @dataclass
@@ -536,18 +699,38 @@ def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str
         raise ReportError(MSG_NO_ROWS.format(key=key))
     if d.source == Source.TARGET:
         t = targets_for(frame, [d.metric]).get(d.metric)
-        items = [] if t is None else [(u, v) for u, v in t.rows if bucket is None or frame.unit_bucket.get(u) == bucket]
-        if bucket is not None and t is not None and frame.bucket(bucket) and not frame.bucket(bucket).is_root:  # type: ignore[union-attr]
+        items = (
+            []
+            if t is None
+            else [(u, v) for u, v in t.rows if bucket is None or frame.unit_bucket.get(u) == bucket]
+        )
+        if (
+            bucket is not None
+            and t is not None
+            and frame.bucket(bucket)
+            and not frame.bucket(bucket).is_root
+        ):  # type: ignore[union-attr]
             # a child's target may come from several units below it
             items = []
-            rows = Target.objects.filter(year=frame.period.start.year, metric=d.metric, unit_id__in=frame.ids_of(bucket)).values_list("unit_id", "value")
+            rows = Target.objects.filter(
+                year=frame.period.start.year, metric=d.metric, unit_id__in=frame.ids_of(bucket)
+            ).values_list("unit_id", "value")
             kept: list[tuple[str, int, int]] = []
             for path, u, v in sorted((frame.unit_paths.get(u, ""), u, v) for u, v in rows):
                 if not any(path.startswith(p) for p, _, _ in kept):
                     kept.append((path, u, v))
             items = [(u, v) for _, u, v in kept]
         data = [{"unit_id": u, "value": v} for u, v in items]
-        return Rows(d, TARGET_COLUMNS, data, lambda r: {"code": frame.unit_names.get(r["unit_id"], ("", ""))[0], "unit": frame.unit_label(r["unit_id"]), "value": r["value"]})
+        return Rows(
+            d,
+            TARGET_COLUMNS,
+            data,
+            lambda r: {
+                "code": frame.unit_names.get(r["unit_id"], ("", ""))[0],
+                "unit": frame.unit_label(r["unit_id"]),
+                "value": r["value"],
+            },
+        )
 
     qs = _base(frame, d)
     if bucket is not None:
@@ -556,39 +739,128 @@ def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str
     desc = order.startswith("-")
     field_name = sort_fields.get(order.lstrip("-"), "")
     if d.source == Source.MEMBERS:
-        qs = qs.values("id", "person_id", "person__code", "person__full_name", "unit_id", "status", "valid_from")
-        qs = qs.order_by(*(["-" + field_name] if desc else [field_name]) if field_name else ["person__search_key"], "id")
-        return Rows(d, MEMBER_COLUMNS, qs, lambda r: {
-            "person_id": r["person_id"], "code": r["person__code"], "name": r["person__full_name"],
-            "unit": frame.unit_label(r["unit_id"]), "date": format_date(r["valid_from"]), "what": _status_label(r["status"]),
-        })
+        qs = qs.values(
+            "id",
+            "person_id",
+            "person__code",
+            "person__full_name",
+            "unit_id",
+            "status",
+            "valid_from",
+        )
+        qs = qs.order_by(
+            *(["-" + field_name] if desc else [field_name])
+            if field_name
+            else ["person__search_key"],
+            "id",
+        )
+        return Rows(
+            d,
+            MEMBER_COLUMNS,
+            qs,
+            lambda r: {
+                "person_id": r["person_id"],
+                "code": r["person__code"],
+                "name": r["person__full_name"],
+                "unit": frame.unit_label(r["unit_id"]),
+                "date": format_date(r["valid_from"]),
+                "what": _status_label(r["status"]),
+            },
+        )
     if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS):
-        qs = qs.values("id", "unit_id", "unit__code", "effective_on", "kind", "subtype", "term", "year", "decision_no")
-        qs = qs.order_by(*(["-" + field_name] if desc else [field_name]) if field_name else ["effective_on"], "id")
-        return Rows(d, UNIT_COLUMNS, qs, lambda r: {
-            "code": r["unit__code"], "unit": frame.unit_label(r["unit_id"]), "date": format_date(r["effective_on"]),
-            "what": _unit_event_text(r), "decision": r["decision_no"],
-        })
+        qs = qs.values(
+            "id",
+            "unit_id",
+            "unit__code",
+            "effective_on",
+            "kind",
+            "subtype",
+            "term",
+            "year",
+            "decision_no",
+        )
+        qs = qs.order_by(
+            *(["-" + field_name] if desc else [field_name]) if field_name else ["effective_on"],
+            "id",
+        )
+        return Rows(
+            d,
+            UNIT_COLUMNS,
+            qs,
+            lambda r: {
+                "code": r["unit__code"],
+                "unit": frame.unit_label(r["unit_id"]),
+                "date": format_date(r["effective_on"]),
+                "what": _unit_event_text(r),
+                "decision": r["decision_no"],
+            },
+        )
     if d.count == F.Count.PEOPLE:
         # One row per person: the value counts people, so do the rows.
-        qs = qs.values("person_id", "person__code", "person__full_name", "person__search_key").annotate(
-            effective_on=Min("effective_on"), n=Count("*"), unit_at=Min("attr"), decision=Min("decision_no")
+        qs = qs.values(
+            "person_id", "person__code", "person__full_name", "person__search_key"
+        ).annotate(
+            effective_on=Min("effective_on"),
+            n=Count("*"),
+            unit_at=Min("attr"),
+            decision=Min("decision_no"),
         )
         order_field = field_name or "person__search_key"
         qs = qs.order_by(("-" if desc else "") + order_field, "person_id")
-        return Rows(d, PERSON_COLUMNS, qs, lambda r: {
-            "person_id": r["person_id"], "code": r["person__code"], "name": r["person__full_name"],
-            "unit": frame.unit_label(r["unit_at"]), "date": format_date(r["effective_on"]),
-            "what": d.label + (f" ({r['n']} lần)" if r["n"] > 1 else ""), "decision": r["decision"] or "",
-        })
-    unit_field = "attr" if d.source in (Source.EVENTS, Source.EVALUATIONS) else ("to_unit_id" if d.source == Source.TRANSFER_IN else "src")
-    qs = qs.values("id", "person_id", "person__code", "person__full_name", "effective_on", "kind", "subtype", "decision_no", "position", "year", unit_field, "unit_id", "to_unit_id")
-    qs = qs.order_by(*(["-" + field_name] if desc else [field_name]) if field_name else ["effective_on", "person__search_key"], "id")
-    return Rows(d, PERSON_COLUMNS, qs, lambda r: {
-        "person_id": r["person_id"], "code": r["person__code"], "name": r["person__full_name"],
-        "unit": frame.unit_label(r[unit_field]), "date": format_date(r["effective_on"]),
-        "what": _event_text(frame, d, r), "decision": r["decision_no"],
-    })
+        return Rows(
+            d,
+            PERSON_COLUMNS,
+            qs,
+            lambda r: {
+                "person_id": r["person_id"],
+                "code": r["person__code"],
+                "name": r["person__full_name"],
+                "unit": frame.unit_label(r["unit_at"]),
+                "date": format_date(r["effective_on"]),
+                "what": d.label + (f" ({r['n']} lần)" if r["n"] > 1 else ""),
+                "decision": r["decision"] or "",
+            },
+        )
+    unit_field = (
+        "attr"
+        if d.source in (Source.EVENTS, Source.EVALUATIONS)
+        else ("to_unit_id" if d.source == Source.TRANSFER_IN else "src")
+    )
+    qs = qs.values(
+        "id",
+        "person_id",
+        "person__code",
+        "person__full_name",
+        "effective_on",
+        "kind",
+        "subtype",
+        "decision_no",
+        "position",
+        "year",
+        unit_field,
+        "unit_id",
+        "to_unit_id",
+    )
+    qs = qs.order_by(
+        *(["-" + field_name] if desc else [field_name])
+        if field_name
+        else ["effective_on", "person__search_key"],
+        "id",
+    )
+    return Rows(
+        d,
+        PERSON_COLUMNS,
+        qs,
+        lambda r: {
+            "person_id": r["person_id"],
+            "code": r["person__code"],
+            "name": r["person__full_name"],
+            "unit": frame.unit_label(r[unit_field]),
+            "date": format_date(r["effective_on"]),
+            "what": _event_text(frame, d, r),
+            "decision": r["decision_no"],
+        },
+    )
 
 
 def _columns(d: FigureDef) -> tuple[Column, ...]:
@@ -620,7 +892,11 @@ def _event_text(frame: Frame, d: FigureDef, r: dict) -> str:
     from tochuc.events.kinds import kind_label, subtype_label
 
     if d.source == Source.TRANSFER_IN:
-        origin = frame.unit_label(r["unit_id"]) if r["unit_id"] in frame.unit_names else ("ngoài phạm vi" if r["unit_id"] else "ngoài hệ thống")
+        origin = (
+            frame.unit_label(r["unit_id"])
+            if r["unit_id"] in frame.unit_names
+            else ("ngoài phạm vi" if r["unit_id"] else "ngoài hệ thống")
+        )
         return f"Chuyển đến từ {origin}"
     if d.source == Source.TRANSFER_OUT:
         return "Chuyển đi ngoài hệ thống" if r["to_unit_id"] is None else "Chuyển đi ngoài phạm vi"
@@ -642,7 +918,9 @@ def years_end_members(frame: Frame, years: Iterable[int]) -> dict[int, int]:
         # Sum of a CASE, not Count(filter=...): Count("*") cannot take a filter, and counting a
         # column would lose the index-only scan (PERFORMANCE.md 6).
         on_day = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        aggregates[f"y{y}"] = Coalesce(Sum(Case(When(on_day, then=Value(1)), default=Value(0), output_field=IntegerField())), 0)
+        aggregates[f"y{y}"] = Coalesce(
+            Sum(Case(When(on_day, then=Value(1)), default=Value(0), output_field=IntegerField())), 0
+        )
     if not aggregates:
         return {}
     row = Membership.objects.filter(unit_id__in=frame.unit_ids).aggregate(**aggregates)

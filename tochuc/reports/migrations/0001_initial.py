@@ -6,30 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('units', '0002_path_pattern_index'),
+        ("units", "0002_path_pattern_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('metric', models.CharField(max_length=64, verbose_name='chỉ số')),
-                ('value', models.PositiveIntegerField(verbose_name='chỉ tiêu')),
-                ('set_at', models.DateTimeField(auto_now=True)),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='units.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("metric", models.CharField(max_length=64, verbose_name="chỉ số")),
+                ("value", models.PositiveIntegerField(verbose_name="chỉ tiêu")),
+                ("set_at", models.DateTimeField(auto_now=True)),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="units.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'indexes': [models.Index(fields=['metric', 'year'], name='target_metric_year')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'year', 'metric'), name='target_unit_year_metric')],
+                "verbose_name": "chỉ tiêu",
+                "indexes": [models.Index(fields=["metric", "year"], name="target_metric_year")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("unit", "year", "metric"), name="target_unit_year_metric"
+                    )
+                ],
             },
         ),
     ]

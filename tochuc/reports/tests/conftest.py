@@ -12,6 +12,27 @@ from dataclasses import dataclass
 import pytest
 
 D = dt.date
+BORN_1985, BORN_1975 = D(1985, 1, 1), D(1975, 1, 1)
+
+
+def _recorder():
+    from tochuc.core.findings import Level
+    from tochuc.events.services import event_check, event_record
+
+    def go(person, kind: str, on: dt.date, **kwargs):
+        findings = event_check(person=person, kind=kind, effective_on=on, **kwargs)
+        confirm = {f.code for f in findings if f.level == Level.WARNING}
+        return event_record(
+            by=None, person=person, kind=kind, effective_on=on, confirm=confirm, **kwargs
+        )
+
+    return go
+
+
+@pytest.fixture
+def rec(db):
+    """Record an event, confirming whatever warnings the rules raise (the data is deliberate)."""
+    return _recorder()
 
 
 @dataclass
@@ -19,35 +40,46 @@ class World:
     tree: dict
     people: dict
     voided: object
+    personas: object
 
 
-@pytest.fixture
-def rec(db):
-    """Record an event, confirming whatever warnings the rules raise (the data is deliberate)."""
-    from tochuc.core.findings import Level
-    from tochuc.events.services import event_check, event_record
-
-    def go(person, kind: str, on: dt.date, **kwargs):
-        findings = event_check(person=person, kind=kind, effective_on=on, **kwargs)
-        confirm = {f.code for f in findings if f.level == Level.WARNING}
-        return event_record(by=None, person=person, kind=kind, effective_on=on, confirm=confirm, **kwargs)
-
-    return go
-
-
-@pytest.fixture
-def world(tree, make_person, rec) -> World:
+def build_world() -> World:
+    from tochuc.accounts.services import user_create
+    from tochuc.conftest import FOUNDED, PASSWORD, TREE, Personas
     from tochuc.events.services import event_void
+    from tochuc.people.services import person_create
     from tochuc.reports.models import Target
+    from tochuc.units.services import unit_found
 
-    t = tree
-    p = {}
+    t: dict = {}
+    for code, name, kind, parent in TREE:
+        t[code] = unit_found(
+            by=None,
+            code=code,
+            name=name,
+            kind=kind,
+            founded_on=FOUNDED,
+            parent=t.get(parent) if parent else None,
+        )
 
-    def person(key: str, name: str, sex: str = "male", born: dt.date = D(1985, 1, 1)):
-        p[key] = make_person(name, sex=sex, birth_date=born, code=f"R-{key}")
+    def make(username: str, unit: str, role: str):
+        return user_create(by=None, username=username, password=PASSWORD, unit=t[unit], role=role)
+
+    personas = Personas(
+        city_admin=make("quantri", "CT", "admin"),
+        district_specialist=make("chuyenvien", "CT.NK", "specialist"),
+        branch_clerk=make("vanthu", "CT.NK.01", "clerk"),
+        viewer=make("nguoixem", "CT.NK", "viewer"),
+        outsider=make("nguoingoai", "CT.CR", "specialist"),
+    )
+    rec = _recorder()
+    p: dict = {}
+
+    def person(key: str, name: str, sex: str = "male", born: dt.date = BORN_1985):
+        p[key] = person_create(by=None, code=f"R-{key}", full_name=name, birth_date=born, sex=sex)
         return p[key]
 
-    def full_member(key, name, unit, admitted, sex="male", born=D(1975, 1, 1)):
+    def full_member(key, name, unit, admitted, sex="male", born=BORN_1975):
         who = person(key, name, sex, born)
         rec(who, "admission", admitted, unit=t[unit], decided_on=admitted)
         rec(who, "recognition", D(admitted.year + 1, admitted.month, admitted.day), unit=t[unit])
@@ -64,13 +96,41 @@ def world(tree, make_person, rec) -> World:
     rec(d, "recognition", D(2017, 8, 1), unit=t["CT.NK.01.02"])
     # transfers: E comes in from Cái Răng, F moves inside the scope, G leaves for Cái Răng
     e = full_member("E", "Võ Văn Em", "CT.CR.01.01", D(2010, 1, 10))
-    rec(e, "transfer", D(2017, 4, 1), subtype="official", unit=t["CT.CR.01.01"], to_unit=t["CT.NK.01.02"])
+    rec(
+        e,
+        "transfer",
+        D(2017, 4, 1),
+        subtype="official",
+        unit=t["CT.CR.01.01"],
+        to_unit=t["CT.NK.01.02"],
+    )
     f = full_member("F", "Đỗ Văn Phúc", "CT.NK.01.01", D(2010, 2, 10))
-    rec(f, "transfer", D(2017, 5, 1), subtype="official", unit=t["CT.NK.01.01"], to_unit=t["CT.NK.02"])
+    rec(
+        f,
+        "transfer",
+        D(2017, 5, 1),
+        subtype="official",
+        unit=t["CT.NK.01.01"],
+        to_unit=t["CT.NK.02"],
+    )
     g = full_member("G", "Huỳnh Văn Giang", "CT.NK.02", D(2010, 3, 10))
-    rec(g, "transfer", D(2017, 9, 1), subtype="official", unit=t["CT.NK.02"], to_unit=t["CT.CR.01.01"])
+    rec(
+        g,
+        "transfer",
+        D(2017, 9, 1),
+        subtype="official",
+        unit=t["CT.NK.02"],
+        to_unit=t["CT.CR.01.01"],
+    )
     # a temporary transfer moves nobody's count
-    rec(a, "transfer", D(2017, 10, 1), subtype="temporary", unit=t["CT.NK.01.01"], to_unit=t["CT.CR.01.01"])
+    rec(
+        a,
+        "transfer",
+        D(2017, 10, 1),
+        subtype="temporary",
+        unit=t["CT.NK.01.01"],
+        to_unit=t["CT.CR.01.01"],
+    )
     # leaving the Party
     h = full_member("H", "Bùi Văn Hải", "CT.NK.01.01", D(2005, 1, 5))
     rec(h, "death", D(2017, 10, 10), unit=t["CT.NK.01.01"])
@@ -103,14 +163,64 @@ def world(tree, make_person, rec) -> World:
     rec(y, "admission", D(2018, 1, 2), unit=t["CT.NK.02"], decided_on=D(2018, 1, 2))
 
     # cadre work: A appointed then rotated (one person, two decisions); D assigned
-    rec(a, "decision", D(2017, 2, 1), subtype="appointment", unit=t["CT.NK.01"], position="Phó Bí thư Đảng ủy")
-    rec(a, "decision", D(2017, 9, 1), subtype="rotation", unit=t["CT.NK.02"], position="Bí thư Chi bộ")
-    rec(d, "decision", D(2017, 4, 1), subtype="assignment", unit=t["CT.NK.01"], position="Ủy viên Ban Tuyên giáo")
-    rec(d, "planning", D(2017, 5, 1), subtype="add", unit=t["CT.NK.01"], position="Phó Bí thư Đảng ủy", term="2020-2025")
+    rec(
+        a,
+        "decision",
+        D(2017, 2, 1),
+        subtype="appointment",
+        unit=t["CT.NK.01"],
+        position="Phó Bí thư Đảng ủy",
+    )
+    rec(
+        a,
+        "decision",
+        D(2017, 9, 1),
+        subtype="rotation",
+        unit=t["CT.NK.02"],
+        position="Bí thư Chi bộ",
+    )
+    rec(
+        d,
+        "decision",
+        D(2017, 4, 1),
+        subtype="assignment",
+        unit=t["CT.NK.01"],
+        position="Ủy viên Ban Tuyên giáo",
+    )
+    rec(
+        d,
+        "planning",
+        D(2017, 5, 1),
+        subtype="add",
+        unit=t["CT.NK.01"],
+        position="Phó Bí thư Đảng ủy",
+        term="2020-2025",
+    )
     # training: A starts two intermediate courses (one person), F a professional course
-    rec(a, "training", D(2017, 3, 1), subtype="political_theory_intermediate", end_on=D(2017, 9, 1), unit=t["CT.NK.01.01"])
-    rec(a, "training", D(2017, 10, 1), subtype="political_theory_intermediate", end_on=D(2018, 3, 1), unit=t["CT.NK.01.01"])
-    rec(f, "training", D(2017, 1, 15), subtype="professional", end_on=D(2017, 2, 15), unit=t["CT.NK.01.01"])
+    rec(
+        a,
+        "training",
+        D(2017, 3, 1),
+        subtype="political_theory_intermediate",
+        end_on=D(2017, 9, 1),
+        unit=t["CT.NK.01.01"],
+    )
+    rec(
+        a,
+        "training",
+        D(2017, 10, 1),
+        subtype="political_theory_intermediate",
+        end_on=D(2018, 3, 1),
+        unit=t["CT.NK.01.01"],
+    )
+    rec(
+        f,
+        "training",
+        D(2017, 1, 15),
+        subtype="professional",
+        end_on=D(2017, 2, 15),
+        unit=t["CT.NK.01.01"],
+    )
     rec(a, "award", D(2017, 11, 7), subtype="medal_org_building", unit=t["CT.NK.01.01"])
     # evaluations of 2017 (recorded in December); F's has no unit: counted where F is a member
     rec(a, "evaluation", D(2017, 12, 20), subtype="excellent", year=2017, unit=t["CT.NK.01.01"])
@@ -125,19 +235,26 @@ def world(tree, make_person, rec) -> World:
     Target.objects.create(unit=t["CT.NK"], year=2017, metric="members.admitted", value=4)
     Target.objects.create(unit=t["CT.NK.01"], year=2017, metric="members.admitted", value=3)
     Target.objects.create(unit=t["CT.CR.01"], year=2017, metric="members.admitted", value=2)
-    return World(tree, p, voided)
+    return World(t, p, voided, personas)
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker):
+    """The world is built once per test module inside a transaction rolled back at the end;
+    each test runs in a savepoint inside it (pytest-django's `db`), so tests stay independent
+    and the ~70 recorded events are not replayed for every test."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
-def reorganised(world):
-    """The 2025 reorganisation: NK.02 moves to Cái Răng, 01.02 merges into 01.01, the district
-    level of Ninh Kiều is dissolved (its grassroots committee moves up to the city)."""
-    from tochuc.units import services as us
-
-    t = world.tree
-    on = D(2025, 7, 1)
-    us.unit_reparent(by=None, unit=t["CT.NK.02"], parent=t["CT.CR"], on=on)
-    us.unit_merge(by=None, unit=t["CT.NK.01.02"], into=t["CT.NK.01.01"], on=on)
-    us.unit_reparent(by=None, unit=t["CT.NK.01"], parent=t["CT"], on=on)
-    us.unit_dissolve(by=None, unit=t["CT.NK"], on=on)
-    return world
+def world(_world_once, db) -> World:
+    return _world_once
