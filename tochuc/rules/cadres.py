@@ -14,7 +14,9 @@ from tochuc.core.findings import Finding, Level
 from tochuc.rules.engine import Context, Draft, rule
 
 # Decisions that put someone in a post for which the age and discipline conditions apply.
-AGE_CHECKED = frozenset({"appointment", "nomination", "designation"})
+# Designation (chỉ định) is left out: it fills committee posts when needed (new or merged
+# committees, vacancies), and the full-term age is a condition of appointment and nomination.
+AGE_CHECKED = frozenset({"appointment", "nomination"})
 DISCIPLINE_CHECKED = frozenset({"appointment", "nomination", "designation", "rotation"})
 PLANNING_CHECKED = frozenset({"appointment", "nomination"})
 PARTY_POST_ONLY = frozenset({"designation", "approval"})
@@ -76,6 +78,16 @@ DECISION_ACTIONS = {
 
 def _name(draft: Draft) -> str:
     return draft.person.full_name if draft.person else ""
+
+
+def _own_planning(draft: Draft, ctx: Context, *, term: str | None = None) -> list[el.PlanningEntry]:
+    """The person's planning entries on the draft's date, from the events in the context's
+    history only (so a replay of the log judges each event against what came before it)."""
+    from tochuc.cadres.selectors import load_planning_events
+
+    known = {e.id for e in ctx.history if e.kind == "planning"}
+    events = [e for e in load_planning_events(person_ids=[draft.person.pk], term=term) if e.id in known]
+    return el.planning_entries(events, draft.effective_on)
 
 
 def _post_unit_id(draft: Draft) -> int | None:
@@ -250,10 +262,8 @@ def planning_required(draft: Draft, ctx: Context) -> Iterator[Finding]:
     post elsewhere, which the catalogue cannot always tell."""
     if not _is_decision(draft, PLANNING_CHECKED):
         return
-    from tochuc.cadres.selectors import load_planning
-
     wanted = el.position_key(draft.position, _post_unit_id(draft))
-    entries = load_planning(on=draft.effective_on, person_ids=[draft.person.pk])
+    entries = _own_planning(draft, ctx)
     if any(el.position_key(e.position, e.unit_id) == wanted for e in entries):
         return
     yield Finding(
@@ -275,10 +285,8 @@ def planning_required(draft: Draft, ctx: Context) -> Iterator[Finding]:
 def rotation_in_planning(draft: Draft, ctx: Context) -> Iterator[Finding]:
     if not _is_decision(draft, frozenset({"rotation"})):
         return
-    from tochuc.cadres.selectors import load_planning
-
     values = dict(name=_name(draft), post=draft.position, on=el.fmt(draft.effective_on), source=SOURCE_ROTATION)
-    if not load_planning(on=draft.effective_on, person_ids=[draft.person.pk]):
+    if not _own_planning(draft, ctx):
         yield Finding("cadres.rotation_in_planning", Level.WARNING, MSG_ROTATION_NOT_PLANNED.format(**values), "person", SOURCE_ROTATION)
     if draft.end_on is None:
         yield Finding("cadres.rotation_end", Level.WARNING, MSG_ROTATION_NO_END.format(**values), "end_on", SOURCE_ROTATION)
@@ -340,12 +348,13 @@ def party_post_only(draft: Draft, ctx: Context) -> Iterator[Finding]:
 QD377_FROM = dt.date(2025, 10, 17)  # [S] press reports of October 2025
 
 
-def _planning_state(draft: Draft):
+def _planning_state(draft: Draft, ctx: Context):
     from tochuc.cadres.selectors import load_planning
 
     wanted = el.position_key(draft.position, draft.unit_id)
-    in_term = load_planning(on=draft.effective_on, term=draft.term)
-    mine = [e for e in in_term if e.person_id == draft.person.pk]
+    in_term = [e for e in load_planning(on=draft.effective_on, term=draft.term) if e.person_id != draft.person.pk]
+    mine = _own_planning(draft, ctx, term=draft.term)
+    in_term += mine
     same_post = [e for e in mine if el.position_key(e.position, e.unit_id) == wanted]
     candidates = [e for e in in_term if el.position_key(e.position, e.unit_id) == wanted]
     return mine, same_post, candidates
@@ -363,7 +372,7 @@ def planning_list(draft: Draft, ctx: Context) -> Iterator[Finding]:
     from tochuc.cadres.selectors import period_by_code
 
     name, post, term = _name(draft), draft.position, draft.term
-    _, same_post, _ = _planning_state(draft)
+    _, same_post, _ = _planning_state(draft, ctx)
     if draft.subtype == "remove" and not same_post:
         yield Finding("cadres.planning_not_in_list", Level.ERROR, MSG_NOT_IN_LIST.format(name=name, term=term, post=post), "position")
     elif draft.subtype == "add" and same_post:
@@ -375,13 +384,13 @@ def planning_list(draft: Draft, ctx: Context) -> Iterator[Finding]:
         yield Finding("cadres.planning_period", Level.WARNING, MSG_UNKNOWN_PERIOD.format(term=term, post=post, name=name), "term")
 
 
-def _planning_findings(draft: Draft, source: str) -> Iterator[Finding]:
+def _planning_findings(draft: Draft, ctx: Context, source: str) -> Iterator[Finding]:
     if draft.kind != "planning" or draft.subtype != "add" or draft.person is None:
         return
     from tochuc.cadres.selectors import period_by_code
 
     period = period_by_code(draft.term)
-    mine, same_post, candidates = _planning_state(draft)
+    mine, same_post, candidates = _planning_state(draft, ctx)
     if period is None or same_post:
         return  # said by cadres.planning_list
     name, post, term = _name(draft), draft.position, draft.term
@@ -421,7 +430,7 @@ def _planning_findings(draft: Draft, source: str) -> Iterator[Finding]:
 def planning_limits_before(draft: Draft, ctx: Context) -> Iterator[Finding]:
     """Before QĐ 377 the "2–3 per post, 2–3 posts per person" practice is unconfirmed: warnings,
     with the limits taken from the planning period (editable)."""
-    yield from _planning_findings(draft, SOURCE_PLANNING_BEFORE)
+    yield from _planning_findings(draft, ctx, SOURCE_PLANNING_BEFORE)
 
 
 @rule(
@@ -433,4 +442,4 @@ def planning_limits_before(draft: Draft, ctx: Context) -> Iterator[Finding]:
     confidence="S",
 )
 def planning_limits_377(draft: Draft, ctx: Context) -> Iterator[Finding]:
-    yield from _planning_findings(draft, SOURCE_PLANNING_377)
+    yield from _planning_findings(draft, ctx, SOURCE_PLANNING_377)
