@@ -141,3 +141,47 @@ class PositionHolding(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "valid_from"], name="position_person")]
+
+
+class EventRollup(models.Model):
+    """Live events counted per anchor unit x kind x subtype x month (derived: `events.rollups`).
+
+    The anchor is the unit directly below the root (a district before 2025, a commune after) and
+    the root the top unit, both as the tree stood on the event's date, so a cell never moves
+    when the tree changes later; only a back-dated change of the tree forces a full rebuild.
+    """
+
+    root = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, related_name="+")
+    anchor = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, related_name="+")
+    person_event = models.BooleanField()
+    kind = models.CharField(max_length=32)
+    subtype = models.CharField(max_length=64, blank=True, default="")
+    month = models.DateField()  # the first day of the month
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # A province's or the nation's period counts read a few hundred rows per year.
+            models.Index(fields=["root", "month", "kind"], name="rollup_root_month"),
+            models.Index(fields=["anchor", "month", "kind"], name="rollup_anchor_month"),
+            models.Index(fields=["month", "kind"], name="rollup_month_kind"),
+        ]
+
+
+class RollupAttribution(models.Model):
+    """The unit a person event without a unit was counted in (the membership on its day).
+
+    Kept so that a later, back-dated change of that person's memberships can move the count.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, primary_key=True, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, related_name="+")
+
+
+class RollupWatermark(models.Model):
+    """How far the rollup has read the append-only log and its voids."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    event_id = models.BigIntegerField(default=0)
+    void_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)

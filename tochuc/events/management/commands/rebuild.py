@@ -9,11 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tochuc.events.projections import rebuild_people, rebuild_units
+from tochuc.events.rollups import rollup_rebuild
 from tochuc.people.models import Person
 
 
 class Command(BaseCommand):
-    help = "Tính lại dữ liệu dẫn xuất (cây đơn vị, quá trình sinh hoạt, trạng thái, chức vụ) từ nhật ký sự kiện"
+    help = "Tính lại dữ liệu dẫn xuất (cây đơn vị, quá trình sinh hoạt, trạng thái, chức vụ, bảng tổng hợp sự kiện) từ nhật ký sự kiện"
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="chỉ so sánh, không ghi; mã thoát 1 nếu có khác biệt")
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             diffs = rebuild_units(check=check)
             diffs += rebuild_people(check=check, progress=progress)
+            # After the people: the rollup attributes unit-less events by their memberships.
+            diffs += rollup_rebuild(check=check)
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         elapsed = time.monotonic() - started

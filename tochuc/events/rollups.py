@@ -1,0 +1,490 @@
+"""The event rollup: counts of live events per anchor unit x kind x subtype x month.
+
+PERFORMANCE.md §4: a coarse rollup answers province- and nation-wide period counts from a few
+hundred rows instead of scanning millions of events. Decisions:
+
+- **Where an event counts.** In its unit, or, for a person event without a unit, in the unit of
+  the person's membership on that day (the same attribution as the report selectors). That unit
+  is placed in the tree *as it stood on the event's date*: `root` is the top of its path and
+  `anchor` the unit directly below the root (a district before the 2025 reorganisation, a
+  commune or bloc after); an event of the root itself has the root as its anchor. A cell never
+  moves when the tree changes later, which keeps the refresh incremental.
+- **Incremental by watermark.** The log is append-only, so new work is `event.id > watermark`
+  plus `void.id > watermark` (a void subtracts). Two things can move counts already made: a
+  back-dated change of the tree (any new unit-tree event, or its void) triggers a full rebuild,
+  and a back-dated change of a person's memberships re-attributes that person's unit-less
+  events (their attribution is kept in `RollupAttribution`).
+- **Derived state.** `rollup_rebuild(check=True)` (run by `tochuc rebuild --check`) recomputes
+  every cell from the log and compares.
+
+What the rollup answers exactly: events of given kinds (and subtypes) in the subtree of a root
+or an anchor unit, with effective dates in whole months. `rollup_exact_for` says whether that
+equals the report engine's reading (tree as on the period's last day) for a scope and period:
+it does when no unit in the scope was reparented, merged or dissolved during the period.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from tochuc.events.kinds import UNIT_TREE_KINDS
+from tochuc.events.models import (
+    Event,
+    EventRollup,
+    EventVoid,
+    Membership,
+    RollupAttribution,
+    RollupWatermark,
+)
+from tochuc.units.models import PATH_WIDTH, UnitVersion
+from tochuc.units.selectors import path_prefix, version_on
+
+WATERMARK = "events"
+# Kinds whose events move units in the tree (a founding only adds one: nothing moves).
+MOVING_KINDS = ("reparent", "merger", "dissolution")
+GROUP_FIELDS = ("root", "anchor", "person_event", "kind", "subtype", "month")
+
+MSG_DIFF = "Bảng tổng hợp sự kiện: ô {cell} lưu {stored}, tính lại từ nhật ký được {computed}"
+MSG_ATTR = (
+    "Bảng tổng hợp sự kiện: {n} sự kiện không ghi đơn vị được quy về đơn vị khác với khi tính lại"
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    root_id: int | None
+    anchor_id: int | None
+    person_event: bool
+    kind: str
+    subtype: str
+    month: dt.date
+
+    def sort_key(self) -> tuple:
+        return (
+            self.root_id or 0,
+            self.anchor_id or 0,
+            self.person_event,
+            self.kind,
+            self.subtype,
+            self.month,
+        )
+
+    def row(self, n: int) -> EventRollup:
+        return EventRollup(
+            root_id=self.root_id,
+            anchor_id=self.anchor_id,
+            person_event=self.person_event,
+            kind=self.kind,
+            subtype=self.subtype,
+            month=self.month,
+            n=n,
+        )
+
+    def label(self) -> str:
+        return f"{self.root_id}/{self.anchor_id}/{'người' if self.person_event else 'đơn vị'}/{self.kind}/{self.subtype}/{self.month:%m-%Y}"
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def membership_unit() -> Subquery:
+    """The unit of the person's membership on the event's day (a new interval wins on a change day).
+
+    Same reading as the report selectors' attribution of an event recorded without a unit.
+    """
+    qs = (
+        Membership.objects.filter(
+            person_id=OuterRef("person_id"), valid_from__lte=OuterRef("effective_on")
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("effective_on")))
+        .order_by("-valid_from")
+        .values("unit_id")[:1]
+    )
+    return Subquery(qs, output_field=IntegerField())
+
+
+class TreeIndex:
+    """Unit versions in memory, loaded per unit on first use: where a unit stood on a day."""
+
+    def __init__(self) -> None:
+        self._versions: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
+
+    def load(self, unit_ids: Iterable[int]) -> None:
+        todo = {u for u in unit_ids if u is not None and u not in self._versions}
+        if not todo:
+            return
+        found: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+        ids = sorted(todo)
+        for start in range(0, len(ids), 5000):
+            rows = UnitVersion.objects.filter(unit_id__in=ids[start : start + 5000]).values_list(
+                "unit_id", "valid_from", "valid_to", "path"
+            )
+            for uid, vf, vt, path in rows.iterator(chunk_size=5000):
+                found[uid].append((vf, vt, path))
+        for uid in todo:
+            self._versions[uid] = sorted(found.get(uid, []))
+
+    def place(self, unit_id: int | None, day: dt.date) -> tuple[int | None, int | None]:
+        """(root id, anchor id) of the unit on that day, or on the day before for an event that
+        ends the unit (merger, dissolution); (None, None) when it did not exist."""
+        if unit_id is None:
+            return None, None
+        versions = self._versions.get(unit_id)
+        if versions is None:
+            self.load([unit_id])
+            versions = self._versions[unit_id]
+        found = self._find(versions, day)
+        if found is None:
+            found = self._find(versions, day - dt.timedelta(days=1))
+        if found is None:
+            return None, None
+        step = PATH_WIDTH + 1
+        root = int(found[:PATH_WIDTH])
+        anchor = int(found[step : step + PATH_WIDTH]) if len(found) > step else root
+        return root, anchor
+
+    @staticmethod
+    def _find(versions: list[tuple[dt.date, dt.date | None, str]], day: dt.date) -> str | None:
+        # Versions of a unit never overlap: the last one starting on or before the day.
+        i = bisect.bisect_right([v[0] for v in versions], day) - 1
+        if i < 0:
+            return None
+        _vf, vt, path = versions[i]
+        if vt is not None and vt <= day:
+            return None
+        return path
+
+
+@dataclass
+class Scan:
+    cells: Counter
+    attributions: dict[int, int | None]  # event id -> unit id, for person events without a unit
+
+
+def _events(q: Q, void_hi: int):
+    """Events matching `q` that were live once voids up to `void_hi` are applied."""
+    return (
+        Event.objects.filter(q)
+        .filter(Q(void__isnull=True) | Q(void__id__gt=void_hi))
+        .annotate(attr=Coalesce("unit_id", membership_unit(), output_field=IntegerField()))
+        .values_list("id", "person_id", "unit_id", "attr", "kind", "subtype", "effective_on")
+        .order_by()
+    )
+
+
+def scan(q: Q, void_hi: int, tree: TreeIndex | None = None) -> Scan:
+    """Count the live events matching `q` into cells."""
+    tree = tree or TreeIndex()
+    cells: Counter = Counter()
+    attributions: dict[int, int | None] = {}
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        tree.load(r[3] for r in batch)
+        for eid, person_id, unit_id, attr, kind, subtype, on in batch:
+            root, anchor = tree.place(attr, on)
+            cells[Cell(root, anchor, person_id is not None, kind, subtype, month_of(on))] += 1
+            if unit_id is None and person_id is not None:
+                attributions[eid] = attr
+        batch.clear()
+
+    for row in _events(q, void_hi).iterator(chunk_size=5000):
+        batch.append(row)
+        if len(batch) >= 20_000:
+            flush()
+    flush()
+    return Scan(cells, attributions)
+
+
+def stored_cells() -> Counter:
+    out: Counter = Counter()
+    for root, anchor, pe, kind, subtype, month, n in EventRollup.objects.values_list(
+        "root_id", "anchor_id", "person_event", "kind", "subtype", "month", "n"
+    ).iterator(chunk_size=10_000):
+        out[Cell(root, anchor, pe, kind, subtype, month)] += n
+    return out
+
+
+def _write_all(result: Scan) -> None:
+    EventRollup.objects.all().delete()
+    RollupAttribution.objects.all().delete()
+    EventRollup.objects.bulk_create(
+        (
+            c.row(n)
+            for c, n in sorted(result.cells.items(), key=lambda item: item[0].sort_key())
+            if n
+        ),
+        batch_size=5000,
+    )
+    RollupAttribution.objects.bulk_create(
+        (RollupAttribution(event_id=e, unit_id=u) for e, u in result.attributions.items()),
+        batch_size=5000,
+    )
+
+
+def _log_heads() -> tuple[int, int]:
+    e = Event.objects.aggregate(m=Max("id"))["m"] or 0
+    v = EventVoid.objects.aggregate(m=Max("id"))["m"] or 0
+    return e, v
+
+
+def _lock_log() -> None:
+    """Wait for in-flight writes to the log and hold new ones off until commit.
+
+    Ids are handed out before commit, so without this a transaction that took id 100 and commits
+    after we read max(id) = 101 would fall below the watermark and never be counted. SHARE mode
+    waits for every open inserting transaction and blocks inserts (not reads) until we commit.
+    SQLite serialises writers already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("LOCK TABLE events_event, events_eventvoid IN SHARE MODE")
+
+
+def _watermark() -> RollupWatermark:
+    mark, _ = RollupWatermark.objects.select_for_update().get_or_create(name=WATERMARK)
+    return mark
+
+
+@dataclass
+class Refresh:
+    full: bool
+    events: int  # new events read
+    voids: int  # new voids read
+    cells: int  # cells written or changed
+    moved: int = 0  # unit-less events counted in another unit than before
+
+
+@transaction.atomic
+def rollup_refresh(*, full: bool = False) -> Refresh:
+    """Bring the rollup up to the end of the log (incrementally unless the tree moved)."""
+    _lock_log()
+    mark = _watermark()
+    e_hi, v_hi = _log_heads()
+    new_events = Q(id__gt=mark.event_id, id__lte=e_hi)
+    new_voids = EventVoid.objects.filter(id__gt=mark.void_id, id__lte=v_hi)
+    if not full and e_hi == mark.event_id and v_hi == mark.void_id:
+        return Refresh(False, 0, 0, 0)
+    tree_moved = (
+        Event.objects.filter(new_events, person__isnull=True, kind__in=UNIT_TREE_KINDS).exists()
+        or new_voids.filter(event__person__isnull=True, event__kind__in=UNIT_TREE_KINDS).exists()
+    )
+    if full or mark.event_id == 0 or tree_moved:
+        mark_before = mark.event_id
+        result = scan(Q(id__lte=e_hi), v_hi)
+        _write_all(result)
+        mark.event_id, mark.void_id = e_hi, v_hi
+        mark.save()
+        return Refresh(True, e_hi - mark_before, v_hi, len(result.cells))
+
+    tree = TreeIndex()
+    delta: Counter = Counter()
+    # 1. New events, without those already voided.
+    added = scan(new_events, v_hi, tree)
+    delta.update(added.cells)
+    RollupAttribution.objects.bulk_create(
+        [RollupAttribution(event_id=e, unit_id=u) for e, u in added.attributions.items()],
+        batch_size=5000,
+    )
+    # 2. Voids of events counted before: subtract them where they were counted.
+    old_voided = list(
+        new_voids.filter(event_id__lte=mark.event_id).values_list("event_id", flat=True)
+    )
+    if old_voided:
+        attrs = dict(
+            RollupAttribution.objects.filter(event_id__in=old_voided).values_list(
+                "event_id", "unit_id"
+            )
+        )
+        rows = list(
+            Event.objects.filter(id__in=old_voided).values_list(
+                "id", "person_id", "unit_id", "kind", "subtype", "effective_on"
+            )
+        )
+        tree.load([attrs.get(r[0], r[2]) for r in rows])
+        for eid, person_id, unit_id, kind, subtype, on in rows:
+            unit = attrs.get(eid, unit_id)
+            root, anchor = tree.place(unit, on)
+            delta[Cell(root, anchor, person_id is not None, kind, subtype, month_of(on))] -= 1
+        RollupAttribution.objects.filter(event_id__in=old_voided).delete()
+    # 3. People touched by new events or voids: their memberships may have changed back in time,
+    #    so their earlier unit-less events may now fall in another unit.
+    touched = set(
+        Event.objects.filter(new_events, person__isnull=False).values_list("person_id", flat=True)
+    )
+    touched |= set(
+        new_voids.filter(event__person__isnull=False).values_list("event__person_id", flat=True)
+    )
+    moved = _reattribute(sorted(touched), mark.event_id, v_hi, tree, delta)
+    changed = _apply(delta)
+    read = e_hi - mark.event_id
+    mark.event_id, mark.void_id = e_hi, v_hi
+    mark.save()
+    return Refresh(False, read, len(old_voided), changed, moved)
+
+
+def _reattribute(
+    person_ids: list[int], upto: int, void_hi: int, tree: TreeIndex, delta: Counter
+) -> int:
+    moved = 0
+    for start in range(0, len(person_ids), 2000):
+        chunk = person_ids[start : start + 2000]
+        rows = list(_events(Q(person_id__in=chunk, unit__isnull=True, id__lte=upto), void_hi))
+        stored = dict(
+            RollupAttribution.objects.filter(event_id__in=[r[0] for r in rows]).values_list(
+                "event_id", "unit_id"
+            )
+        )
+        changes: list[RollupAttribution] = []
+        tree.load([r[3] for r in rows] + list(stored.values()))
+        for eid, _person_id, _unit, attr, kind, subtype, on in rows:
+            old = stored.get(eid)
+            if old == attr:
+                continue
+            for unit, sign in ((old, -1), (attr, 1)):
+                root, anchor = tree.place(unit, on)
+                delta[Cell(root, anchor, True, kind, subtype, month_of(on))] += sign
+            changes.append(RollupAttribution(event_id=eid, unit_id=attr))
+            moved += 1
+        if changes:
+            RollupAttribution.objects.bulk_update(changes, ["unit"], batch_size=2000)
+    return moved
+
+
+def _apply(delta: Counter) -> int:
+    """Add the non-zero deltas to the stored cells; a cell that reaches zero is removed."""
+    todo = {c: d for c, d in delta.items() if d}
+    if not todo:
+        return 0
+    existing: dict[Cell, EventRollup] = {}
+    months = sorted({c.month for c in todo})
+    kinds = sorted({c.kind for c in todo})
+    for start in range(0, len(months), 200):
+        qs = EventRollup.objects.filter(month__in=months[start : start + 200], kind__in=kinds)
+        for r in qs:
+            cell = Cell(r.root_id, r.anchor_id, r.person_event, r.kind, r.subtype, r.month)
+            if cell in todo:
+                existing[cell] = r
+    create, update, delete = [], [], []
+    for cell, d in todo.items():
+        row = existing.get(cell)
+        if row is None:
+            create.append(cell.row(d))
+        elif row.n + d == 0:
+            delete.append(row.pk)
+        else:
+            row.n += d
+            update.append(row)
+    EventRollup.objects.bulk_create(create, batch_size=5000)
+    EventRollup.objects.bulk_update(update, ["n"], batch_size=2000)
+    EventRollup.objects.filter(pk__in=delete).delete()
+    return len(todo)
+
+
+def rollup_rebuild(*, check: bool) -> list[str]:
+    """Compare the stored rollup with one recomputed from the log; rebuild it unless `check`.
+
+    The stored rollup is first brought up to the end of the log (in a savepoint that a check
+    rolls back), so a rollup that is merely behind is not reported as wrong.
+    """
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        rollup_refresh()
+        mark = RollupWatermark.objects.get(name=WATERMARK)
+        computed = scan(Q(id__lte=mark.event_id), mark.void_id)
+        stored = stored_cells()
+        diffs = [
+            MSG_DIFF.format(
+                cell=c.label(), stored=stored.get(c, 0), computed=computed.cells.get(c, 0)
+            )
+            for c in sorted(set(stored) | set(computed.cells), key=Cell.sort_key)
+            if stored.get(c, 0) != computed.cells.get(c, 0)
+        ]
+        attrs = dict(RollupAttribution.objects.values_list("event_id", "unit_id"))
+        wrong = sum(1 for e, u in computed.attributions.items() if attrs.get(e, -1) != u) + len(
+            set(attrs) - set(computed.attributions)
+        )
+        if wrong:
+            diffs.append(MSG_ATTR.format(n=wrong))
+        if check:
+            transaction.savepoint_rollback(sid)
+        else:
+            if diffs:
+                _write_all(computed)
+            transaction.savepoint_commit(sid)
+    return diffs
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _month_aligned(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+
+
+def rollup_counts(
+    *,
+    units: Iterable[int] | None,
+    kinds: Iterable[str],
+    start: dt.date,
+    end: dt.date,
+    person_events: bool | None = True,
+    by: Iterable[str] = ("kind", "subtype"),
+    refresh: bool = True,
+) -> dict[tuple, int]:
+    """Live events of these kinds in the subtrees of `units`, effective from `start` to `end`.
+
+    `units` are roots or anchors (units at depth 0 or 1 on the events' dates), None for every
+    root (the nation); `start`/`end` whole months (ValueError otherwise). The result maps the
+    values of the `by` fields (any of root, anchor, person_event, kind, subtype, month) to counts.
+    With `refresh` the rollup is first brought up to the end of the log (cheap when it is).
+    """
+    if not _month_aligned(start, end):
+        raise ValueError("rollup_counts: the period must be whole months")
+    by = tuple(by)
+    bad = set(by) - set(GROUP_FIELDS)
+    if bad:
+        raise ValueError(f"rollup_counts: cannot group by {sorted(bad)}")
+    if refresh:
+        rollup_refresh()
+    qs = EventRollup.objects.filter(kind__in=list(kinds), month__gte=start, month__lte=end)
+    if person_events is not None:
+        qs = qs.filter(person_event=person_events)
+    if units is not None:
+        ids = list(units)
+        qs = qs.filter(Q(root_id__in=ids) | Q(anchor_id__in=ids))
+    fields = [f"{f}_id" if f in ("root", "anchor") else f for f in by]
+    if not fields:
+        total = qs.aggregate(v=Sum("n"))["v"] or 0
+        return {(): total}
+    return {
+        tuple(r[f] for f in fields): r["v"]
+        for r in qs.values(*fields).annotate(v=Sum("n")).order_by()
+    }
+
+
+def rollup_exact_for(unit_id: int, start: dt.date, end: dt.date) -> bool:
+    """Whether the rollup's reading (tree on each event's date) equals the report engine's
+    (tree on `end`) for this scope and period: true when the unit is a root or an anchor on
+    `end` and no unit ever under it was reparented, merged or dissolved during the period."""
+    version = version_on(unit_id, end)
+    if version is None or version.depth > 1:
+        return False
+    under = UnitVersion.objects.filter(path_prefix(version.path)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=start), valid_from__lte=end
+    )
+    return not (
+        Event.objects.filter(void__isnull=True, person__isnull=True, kind__in=MOVING_KINDS)
+        .filter(effective_on__gte=start, effective_on__lte=end)
+        .filter(Q(unit_id__in=under.values("unit_id")) | Q(unit_id=unit_id) | Q(to_unit_id=unit_id))
+        .exists()
+    )
