@@ -112,8 +112,9 @@ def _unit_page(
     version = (
         scoping.unit_versions(scope, on=day).filter(unit=unit).select_related("parent").first()
     )
-    can_manage = scoping.allows(scoping.role_for_unit(scope, unit), "manage_units")
-    can_record = scoping.allows(scoping.role_for_unit(scope, unit), "record")
+    role = scoping.role_for_unit(scope, unit)
+    can_manage = scoping.allows(role, "manage_units")
+    can_record = scoping.allows(role, "record")
     order = request.GET.get("sap", "ten")
     if order not in selectors.MEMBER_ORDERINGS:
         order = "ten"
