@@ -55,6 +55,7 @@ BREAKDOWN_COLUMNS = (
     ("members.transferred_in", "Chuyển đến"),
     ("members.transferred_out", "Chuyển đi"),
     ("members.deceased", "Từ trần"),
+    ("members.disciplined", "Kỷ luật"),
 )
 # Always shown in the summary table; other figures only when not zero.
 CORE_KEYS = frozenset(
@@ -217,7 +218,7 @@ def _docx_body(sd, report: AnnualReport) -> None:
         table(["Chỉ số", "Số liệu"], [[r.label, r.text] for r in rows], [12.0, 4.0])
     header, rows = breakdown(report)
     para("Số liệu theo đơn vị trực thuộc", bold=True, italic=True, indent=False, size=13)
-    widths = [1.9 if label == "So chỉ tiêu" else 1.4 for label in header]
+    widths = [1.9 if label == "So chỉ tiêu" else 1.3 for label in header]
     table(
         ["Đơn vị", *header],
         [[name, *[c.text for c in cells]] for _, name, cells in rows],

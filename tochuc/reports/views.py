@@ -18,7 +18,14 @@ from tochuc.accounts.access import log_access
 from tochuc.lib.dates import format_date, parse_date
 from tochuc.reports import figures as F
 from tochuc.reports.annual import build_annual, display
-from tochuc.reports.exporters import FORMATS, file_name, html_context, rows_to_xlsx
+from tochuc.reports.exporters import (
+    BREAKDOWN_COLUMNS,
+    CORE_KEYS,
+    FORMATS,
+    file_name,
+    html_context,
+    rows_to_xlsx,
+)
 from tochuc.reports.selectors import (
     ReportError,
     build_frame,
@@ -142,29 +149,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "definition": r.definition,
                 "text": display(r.value),
                 "value": r.value,
-                "link": d.has_rows,
+                "core": r.key in CORE_KEYS,
             }
         )
-    columns = [
-        k
-        for k in (
-            "members.total",
-            "members.probationary",
-            "members.admitted",
-            "members.admitted.target",
-            "members.admitted.vs_target",
-            "members.recognized",
-            "members.transferred_in",
-            "members.transferred_out",
-            "members.deceased",
-            "members.disciplined",
-        )
-        if results[k].value is not None
-    ]
+    columns = [(k, label) for k, label in BREAKDOWN_COLUMNS if results[k].value is not None]
     breakdown = []
     for b in frame.buckets:
         cells = []
-        for k in columns:
+        for k, _ in columns:
             v = results[k].by_bucket.get(b.unit_id)
             link = get_def(frame, k).has_rows and v is not None
             cells.append(
@@ -174,14 +166,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     "query": _query(unit, period, nhanh=b.code) if link else "",
                 }
             )
+        if b.is_root and not any(results[k].by_bucket.get(b.unit_id) for k, _ in columns):
+            continue  # nothing recorded directly at the root
         breakdown.append({"bucket": b, "cells": cells})
     context = _form_context(request, unit, period) | {
         "frame": frame,
         "sections": [(t, rows) for t, rows in sections.items() if rows],
-        "columns": [(k, results[k].label) for k in columns],
+        "columns": columns,
         "breakdown": breakdown,
         "query": query,
         "empty": not has_data(frame, results),
+        "zero_sections": {
+            t for t, rows in sections.items() if any(not f["value"] and not f["core"] for f in rows)
+        },
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -18,7 +18,9 @@ from tochuc.reports.narrative import admission_sentence
 
 @pytest.fixture
 def report(world):
-    return build_annual(scope=None, code="CT.NK", year=2017, number="45", issued_on=dt.date(2018, 1, 15))
+    return build_annual(
+        scope=None, code="CT.NK", year=2017, number="45", issued_on=dt.date(2018, 1, 15)
+    )
 
 
 def test_the_docx_has_the_party_header_the_narrative_tables_and_charts(report):
@@ -30,7 +32,10 @@ def test_the_docx_has_the_party_header_the_narrative_tables_and_charts(report):
     assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", "", "Ninh Kiều, ngày 15 tháng 01 năm 2018"]
     texts = [p.text for p in doc.paragraphs]
     assert "BÁO CÁO" in texts and "Tổng kết công tác tổ chức xây dựng Đảng năm 2017" in texts
-    assert "Các cấp ủy đảng đã kết nạp 3 đảng viên (trong đó kết nạp lại 1 đồng chí), đạt 75,00% kế hoạch (chỉ tiêu 4)." in texts
+    assert (
+        "Các cấp ủy đảng đã kết nạp 3 đảng viên (trong đó kết nạp lại 1 đồng chí), đạt 75,00% kế hoạch (chỉ tiêu 4)."
+        in texts
+    )
     assert not any("{{" in t or "⟦" in t for t in texts)
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert {"Tổng số đảng viên", "9", "-25,00%"} <= cells
@@ -41,11 +46,18 @@ def test_the_docx_has_the_party_header_the_narrative_tables_and_charts(report):
 def test_a_unit_name_that_looks_like_template_code_appears_literally(world):
     from tochuc.units.services import unit_rename
 
-    unit_rename(by=None, unit=world.tree["CT.NK"], name="Đảng bộ {{ x }} {% if 1 %}<b>&amp;", on=dt.date(2017, 6, 1))
+    unit_rename(
+        by=None,
+        unit=world.tree["CT.NK"],
+        name="Đảng bộ {{ x }} {% if 1 %}<b>&amp;",
+        on=dt.date(2017, 6, 1),
+    )
     report = build_annual(scope=None, code="CT.NK", year=2017)
     doc = Document(io.BytesIO(to_docx(report)))
     assert doc.tables[0].cell(0, 0).paragraphs[0].text == "ĐẢNG BỘ {{ X }} {% IF 1 %}<B>&AMP;"
-    assert any("Đảng bộ {{ x }} {% if 1 %}<b>&amp; có 9 đảng viên" in p.text for p in doc.paragraphs)
+    assert any(
+        "Đảng bộ {{ x }} {% if 1 %}<b>&amp; có 9 đảng viên" in p.text for p in doc.paragraphs
+    )
     html = to_html(report).decode()
     assert "Đảng bộ {{ x }} {% if 1 %}&lt;b&gt;&amp;amp; có 9 đảng viên" in html
 
@@ -53,7 +65,12 @@ def test_a_unit_name_that_looks_like_template_code_appears_literally(world):
 def test_the_xlsx_has_numbers_as_numbers_and_neutralised_text(world):
     from tochuc.units.services import unit_rename
 
-    unit_rename(by=None, unit=world.tree["CT.NK.02"], name='=HYPERLINK("http://x","y")', on=dt.date(2017, 6, 1))
+    unit_rename(
+        by=None,
+        unit=world.tree["CT.NK.02"],
+        name='=HYPERLINK("http://x","y")',
+        on=dt.date(2017, 6, 1),
+    )
     report = build_annual(scope=None, code="CT.NK", year=2017)
     data = to_xlsx(report)
     wb = load_workbook(io.BytesIO(data))
@@ -84,12 +101,27 @@ def test_the_json_and_html_carry_the_same_figures(report):
 
 
 def test_every_format_is_registered_with_its_content_type():
-    assert {k: f.extension for k, f in FORMATS.items()} == {"json": "json", "html": "html", "docx": "docx", "xlsx": "xlsx", "pdf": "pdf"}
+    assert {k: f.extension for k, f in FORMATS.items()} == {
+        "json": "json",
+        "html": "html",
+        "docx": "docx",
+        "xlsx": "xlsx",
+        "pdf": "pdf",
+    }
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+84", "'+84"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("Chi bộ 1", "Chi bộ 1"), (5, 5)],
+    [
+        ("=1+1", "'=1+1"),
+        ("+84", "'+84"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Chi bộ 1", "Chi bộ 1"),
+        (5, 5),
+    ],
 )
 def test_spreadsheet_formulas_are_neutralised(value, expected):
     assert neutralise(value) == expected
@@ -98,21 +130,57 @@ def test_spreadsheet_formulas_are_neutralised(value, expected):
 @pytest.mark.parametrize(
     ("admitted", "readmitted", "target", "vs", "sentence"),
     [
-        (3105, 0, 2869, "8.23", "Các cấp ủy đảng đã kết nạp 3.105 đảng viên, vượt 8,23% kế hoạch (chỉ tiêu 2.869)."),
-        (476, 2, 500, "-4.80", "Các cấp ủy đảng đã kết nạp 476 đảng viên (trong đó kết nạp lại 2 đồng chí), đạt 95,20% kế hoạch (chỉ tiêu 500)."),
-        (500, 0, 500, "0.00", "Các cấp ủy đảng đã kết nạp 500 đảng viên, đạt 100% kế hoạch (chỉ tiêu 500)."),
+        (
+            3105,
+            0,
+            2869,
+            "8.23",
+            "Các cấp ủy đảng đã kết nạp 3.105 đảng viên, vượt 8,23% kế hoạch (chỉ tiêu 2.869).",
+        ),
+        (
+            476,
+            2,
+            500,
+            "-4.80",
+            "Các cấp ủy đảng đã kết nạp 476 đảng viên (trong đó kết nạp lại 2 đồng chí), đạt 95,20% kế hoạch (chỉ tiêu 500).",
+        ),
+        (
+            500,
+            0,
+            500,
+            "0.00",
+            "Các cấp ủy đảng đã kết nạp 500 đảng viên, đạt 100% kế hoạch (chỉ tiêu 500).",
+        ),
         (12, 0, None, None, "Các cấp ủy đảng đã kết nạp 12 đảng viên."),
-        (0, 0, 40, "-100.00", "Trong năm 2017, các cấp ủy đảng chưa kết nạp được đảng viên nào (chỉ tiêu 40 đảng viên)."),
+        (
+            0,
+            0,
+            40,
+            "-100.00",
+            "Trong năm 2017, các cấp ủy đảng chưa kết nạp được đảng viên nào (chỉ tiêu 40 đảng viên).",
+        ),
     ],
 )
-def test_the_admission_sentence_adapts_to_target_and_zero(admitted, readmitted, target, vs, sentence):
+def test_the_admission_sentence_adapts_to_target_and_zero(
+    admitted, readmitted, target, vs, sentence
+):
     from decimal import Decimal
 
-    assert admission_sentence(admitted, readmitted, target, Decimal(vs) if vs else None, "trong năm 2017") == sentence
+    assert (
+        admission_sentence(
+            admitted, readmitted, target, Decimal(vs) if vs else None, "trong năm 2017"
+        )
+        == sentence
+    )
 
 
 def test_the_header_place_comes_from_the_committee_name():
     assert place_of("Đảng bộ thành phố Cần Thơ") == "Cần Thơ"
     assert place_of("Đảng bộ quận Ninh Kiều") == "Ninh Kiều"
-    assert Issuer("ĐẢNG BỘ THÀNH PHỐ CẦN THƠ", place="Cần Thơ", issued_on=dt.date(2017, 12, 18)).place_date_line == "Cần Thơ, ngày 18 tháng 12 năm 2017"
+    assert (
+        Issuer(
+            "ĐẢNG BỘ THÀNH PHỐ CẦN THƠ", place="Cần Thơ", issued_on=dt.date(2017, 12, 18)
+        ).place_date_line
+        == "Cần Thơ, ngày 18 tháng 12 năm 2017"
+    )
     assert Issuer("X").number_line == "Số       -BC/BTC"
