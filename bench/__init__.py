@@ -1,0 +1,1 @@
+"""Benchmarks of tochuc against the database floor (docs/performance.md)."""

@@ -1,0 +1,45 @@
+"""CI runs the benchmark harness (bench/) at tiny scale as a smoke test: every section is
+produced and rendered. Nothing here is timed: benchmarks are not tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bench import harness
+from bench.results import markdown_run, to_json
+from bench.serve import load_at, load_pages, sessions
+
+SECTIONS = [
+    "Bảng tổng hợp sự kiện",
+    "Báo cáo năm (JSON)",
+    "Chi tiết chỉ số (trang đầu)",
+    "Tìm người theo tên không dấu",
+    "Trang web (Django test Client, đã đăng nhập)",
+    "Việc đến hạn",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_harness_measures_every_section_at_tiny_scale(live_server):
+    Generator = pytest.importorskip("tochuc.demo.load").Generator
+    Generator(scale="tiny", seed=1, until=dt.date(2025, 12, 31)).run()
+
+    res = harness.run_core(scale="tiny", db="test", year=2024, runs=1, warmup=0)
+    load = load_at(
+        live_server.url, cookies=sessions(2), pages=load_pages(2024, limit=5), seconds=1.5
+    )
+
+    assert res.sections == SECTIONS
+    reports = [r for r in res.rows if r.section == "Báo cáo năm (JSON)"]
+    assert [r.what.split()[-1] for r in reports] == ["CT", "CT.BT", "CT.BT.004", "CT.BT.002.01"]
+    # The floor counts what the report counts.
+    assert all("≠" not in r.note for r in reports)
+    assert all(r.tochuc is not None and r.floor is not None for r in reports)
+    assert all(r.note.startswith("HTTP 200") for r in res.rows if r.section.startswith("Trang web"))
+    assert load["errors"] == 0
+    assert sum(p["n"] for p in load["pages"].values()) > 0
+    text = markdown_run(to_json(res, {"load": load, "commit": "test", "until": "2025-12-31"}))
+    for section in SECTIONS + ["Web dưới tải"]:
+        assert f"### {section}" in text
