@@ -129,3 +129,19 @@ def test_the_cadre_figures_of_a_district_for_a_year(posts, periods, cadre, make_
         {"person_id": older.pk, "full_name": "Võ Văn Ba", "post": "Phó Trưởng phòng Nội vụ quận", "needs": ["Lý luận chính trị: Trung cấp"]}
     ]
     assert result["figures"]["cadres.rotation.ongoing"]["label"] == "Cán bộ đang luân chuyển"
+
+
+def test_reappointments_and_retirements_fall_due_for_post_holders(posts, make_person, tree, personas):
+    from tochuc.accounts.scoping import scope_for
+    from tochuc.cadres.selectors import cadre_due
+
+    young = make_person("Lê Văn Trẻ", birth_date=dt.date(1980, 1, 1), registered_unit=tree["CT.NK"])
+    old = make_person("Hà Văn Lão", birth_date=dt.date(1964, 4, 20), registered_unit=tree["CT.NK"])
+    services.cadre_decide(by=None, person=young, subtype="appointment", post=posts["head"], effective_on=dt.date(2021, 2, 1), confirm={"cadres.planning_required"})
+    services.cadre_decide(by=None, person=old, subtype="assignment", post=posts["deputy"], effective_on=dt.date(2020, 2, 1))
+    due = cadre_due(scope=scope_for(personas.district_specialist), on=dt.date(2025, 12, 1), days=90)
+    # he was born 04/1964: 61 years 3 months (2025 age is 61y3m for births 01–09/1964), retiring 31/07/2025 — already past
+    assert [(d.person.full_name, d.what, d.due_on) for d in due] == [("Lê Văn Trẻ", "reappointment", dt.date(2026, 2, 1))]
+    due = cadre_due(scope=scope_for(personas.district_specialist), on=dt.date(2025, 6, 1), days=90)
+    assert [(d.person.full_name, d.what, d.due_on) for d in due] == [("Hà Văn Lão", "retirement", dt.date(2025, 7, 31))]
+    assert cadre_due(scope=scope_for(personas.outsider), on=dt.date(2025, 6, 1), days=90) == []
