@@ -107,6 +107,16 @@ def markdown_run(data: dict) -> str:
                 f"| {r['what']} | {_cell(r['tochuc'])} | {q} | {_cell(r['floor'])} | {_verdict(r)} | {r['note']} |"
             )
         lines.append("")
+    script = data.get("report_script")
+    if script:
+        lines += [
+            "### `bench/report.py` (kịch bản đo của phần báo cáo, chạy trong cùng lần đo)",
+            "",
+            "```",
+            *script,
+            "```",
+            "",
+        ]
     imp = data.get("import")
     if imp:
         lines += [
