@@ -65,6 +65,7 @@ class DueLine:
     person_name: str
     unit_id: int | None
     unit_name: str
+    unit_code: str
     on: dt.date  # the date the line is about (end of probation, milestone, end date…)
     deadline: dt.date | None  # what must be done by (vote, award occasion, arrival)
     text: str
@@ -106,6 +107,7 @@ class _UnitNames:
     def __init__(self, on: dt.date):
         self.on = on
         self.cache: dict[int, str] = {}
+        self.codes: dict[int, str] = {}
 
     def load(self, ids: Iterable[int | None]) -> None:
         from tochuc.units.models import UnitVersion
@@ -113,6 +115,7 @@ class _UnitNames:
         wanted = {i for i in ids if i is not None and i not in self.cache}
         if not wanted:
             return
+        self.codes.update(Unit.objects.filter(pk__in=wanted).values_list("pk", "code"))
         for unit_id, name in UnitVersion.objects.filter(valid_on(self.on), unit_id__in=wanted).values_list("unit_id", "name"):
             self.cache[unit_id] = name
         for unit_id, name in UnitVersion.objects.filter(unit_id__in=wanted - set(self.cache)).order_by("valid_from").values_list("unit_id", "name"):
@@ -133,7 +136,8 @@ def _people(states: QuerySet, **filters) -> dict[int, tuple[str, str, int | None
 def _line(category: str, pid: int, person: tuple[str, str, int | None], names: _UnitNames, **kw) -> DueLine:
     code, name, unit_id = person
     unit_id = kw.pop("unit_id", unit_id)
-    return DueLine(category=category, person_id=pid, person_code=code, person_name=name, unit_id=unit_id, unit_name=names(unit_id), **kw)
+    return DueLine(category=category, person_id=pid, person_code=code, person_name=name, unit_id=unit_id, unit_name=names(unit_id),
+                   unit_code=names.codes.get(unit_id, "") if unit_id else "", **kw)
 
 
 def _probation(states, on, horizon, names) -> list[DueLine]:

@@ -11,7 +11,7 @@ from tochuc.core.findings import Finding, Level
 from tochuc.events.kinds import Status
 from tochuc.lib.dates import add_months, format_date
 from tochuc.rules import params
-from tochuc.rules.derived import badge_years, discipline_effects, milestone_due_on, milestones_on
+from tochuc.rules.derived import badge_years, discipline_effects, milestone_due_on, milestones_on, recognised_by
 from tochuc.rules.engine import Context, Draft, rule
 from tochuc.rules.params import param
 
@@ -65,7 +65,7 @@ def _milestone_findings(draft: Draft, ctx: Context, source: str) -> Iterator[Fin
     if st.status == Status.LEFT and not posthumous:
         yield Finding(code, Level.ERROR, MSG_LEFT.format(name=name, left=format_date(st.left_on), reason=LEFT_LABELS.get(st.left_reason, st.left_reason), source=source), "person", source)
         return
-    if st.recognized_on is None or st.recognized_on > on:
+    if not recognised_by(st, on):
         yield Finding(code, Level.ERROR, MSG_NOT_FULL.format(name=name, on=format_date(on), source=source), "person", source)
         return
     due = milestone_due_on(st, years, until_left=posthumous)

@@ -98,9 +98,16 @@ def gaps(fold: PersonFold) -> tuple[Gap, ...]:
     return tuple(out)
 
 
+def recognised_by(fold: PersonFold, on: dt.date) -> bool:
+    """A full member by `on`: recognised here, or arrived from outside the system as full."""
+    if fold.recognized_on is not None:
+        return fold.recognized_on <= on
+    return any(iv.status == Status.FULL and iv.valid_from <= on for iv in fold.intervals)
+
+
 def party_age_on(fold: PersonFold, on: dt.date) -> tuple[int, int] | None:
     """(years, months) of party age on `on`; None before recognition as a full member."""
-    if fold.first_admitted_on is None or fold.recognized_on is None or fold.recognized_on > on:
+    if fold.first_admitted_on is None or not recognised_by(fold, on):
         return None
     start = shift(fold.first_admitted_on, gaps(fold), on)
     months = max(0, months_between(start, on))
@@ -224,7 +231,7 @@ class PersonFacts:
 
 
 def next_badge(fold: PersonFold, history: Sequence[EventData], on: dt.date) -> BadgeDue | None:
-    if fold.status not in (Status.FULL, Status.EXEMPT) or fold.recognized_on is None:
+    if fold.status not in (Status.FULL, Status.EXEMPT) or not recognised_by(fold, on):
         return None
     awarded = [y for ev in history if ev.kind == "award" and (y := badge_years(ev.subtype))]
     floor = max(awarded, default=0)

@@ -84,3 +84,10 @@ def test_facts_as_of_an_earlier_date_ignore_later_events():
 def test_evaluation_history_is_kept_in_year_order():
     facts = person_facts(VETERAN, on=dt.date(2024, 6, 1), evaluations=[(2023, "good"), (2022, "excellent")])
     assert facts.evaluations == ((2022, "excellent"), (2023, "good"))
+
+
+def test_a_member_who_arrived_from_outside_as_full_has_a_party_age():
+    events = (ev(1, "transfer", dt.date(1975, 6, 28), subtype="official", to_unit_id=BRANCH,
+                 details={"status": "full", "admitted_on": "1960-02-17"}),)
+    facts = person_facts(events, on=dt.date(1990, 5, 19))
+    assert (facts.party_age, facts.next_badge.years, facts.next_badge.due_on) == ((30, 3), 30, dt.date(1990, 2, 17))
