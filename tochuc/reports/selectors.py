@@ -72,6 +72,8 @@ EVENT_KINDS = (
 )
 
 
+TOTAL = -1  # the key of scope-wide distinct counts, beside the bucket ids
+
 # Unit events counted by their effective date (evaluations go by the year evaluated).
 UNIT_PERIOD_KINDS = ("congress", "founding", "merger", "dissolution")
 
@@ -243,8 +245,16 @@ def _in_period(frame: Frame) -> Q:
 
 
 def _in_years(frame: Frame) -> Q:
+    """Evaluations of the period's years. The year is not indexed, so the effective date bounds
+    the scan: an evaluation of year Y is decided in Y or in Y+1 (at the latest the next year's
+    review), which lets the (effective_on, kind, unit) index serve it."""
     first, last = frame.period.years
-    return Q(year__gte=first, year__lte=last)
+    return Q(
+        year__gte=first,
+        year__lte=last,
+        effective_on__gte=dt.date(first, 1, 1),
+        effective_on__lte=dt.date(last + 1, 12, 31),
+    )
 
 
 def _kind_q(d: FigureDef) -> Q:
@@ -445,75 +455,47 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
     buckets = [b.unit_id for b in frame.buckets]
     out: dict[str, FigureResult] = {}
 
-    # Person events in the period by bucket x kind x subtype; distinct people need their own
-    # grouping (a person counted once per kind, or per subtype, not once per subtype summed).
-    fine: dict[tuple, dict] = {}
+    # Person events in the period: counts by unit x kind x subtype, mapped to buckets here (a
+    # CASE over unit lists in SQL costs more than the grouping itself). Distinct people come from
+    # the distinct (unit, kind, subtype, person) of the few kinds counted by people, so a person
+    # is counted once per bucket and once in the total, exactly.
     event_defs = [d for d in defs if d.source == Source.EVENTS]
     if event_defs:
         base = _person_events(frame, EVENT_KINDS)
-        for r in (
-            base.values("bucket", "kind", "subtype")
-            .annotate(n=Count("*"), people=Count("person_id", distinct=True))
-            .order_by()
-        ):
-            fine[(r["bucket"], r["kind"], r["subtype"])] = r
-        coarse_kinds = sorted(
-            {
-                k
-                for d in event_defs
-                if d.count == F.Count.PEOPLE and d.subtype is None
-                for k in d.kinds
-            }
-        )
-        sub_kinds = sorted(
-            {
-                k
-                for d in event_defs
-                if d.count == F.Count.PEOPLE and d.subtype is not None
-                for k in d.kinds
-            }
-        )
-        coarse_b: dict[tuple, int] = {}
-        coarse_t: dict[str, int] = {}
-        sub_t: dict[tuple, int] = {}
-        if coarse_kinds:
-            qs = base.filter(kind__in=coarse_kinds)
-            coarse_b = {
-                (r["bucket"], r["kind"]): r["p"]
-                for r in qs.values("bucket", "kind")
-                .annotate(p=Count("person_id", distinct=True))
+        rows_by: dict[tuple, int] = defaultdict(int)
+        for r in base.values("attr", "kind", "subtype").annotate(n=Count("*")).order_by():
+            rows_by[(frame.unit_bucket.get(r["attr"]), r["kind"], r["subtype"])] += r["n"]
+        people_kinds = sorted({k for d in event_defs if d.count == F.Count.PEOPLE for k in d.kinds})
+        seen: dict[tuple, set[int]] = defaultdict(set)
+        if people_kinds:
+            distinct = (
+                base.filter(kind__in=people_kinds)
+                .values_list("attr", "kind", "subtype", "person_id")
+                .distinct()
                 .order_by()
-            }
-            coarse_t = {
-                r["kind"]: r["p"]
-                for r in qs.values("kind").annotate(p=Count("person_id", distinct=True)).order_by()
-            }
-        if sub_kinds:
-            qs = base.filter(kind__in=sub_kinds)
-            sub_t = {
-                (r["kind"], r["subtype"]): r["p"]
-                for r in qs.values("kind", "subtype")
-                .annotate(p=Count("person_id", distinct=True))
-                .order_by()
-            }
+            )
+            for attr, kind, subtype, pid in distinct:
+                b = frame.unit_bucket.get(attr)
+                for key in (
+                    (b, kind, subtype),
+                    (b, kind, None),
+                    (TOTAL, kind, subtype),
+                    (TOTAL, kind, None),
+                ):
+                    seen[key].add(pid)
         for d in event_defs:
-            by: dict[int, Number | None] = {}
-            if d.count == F.Count.PEOPLE and d.subtype is None:
+            if d.count == F.Count.PEOPLE:
                 (kind,) = d.kinds
-                by = {b: coarse_b.get((b, kind), 0) for b in buckets}
-                total = coarse_t.get(kind, 0)
-            elif d.count == F.Count.PEOPLE:
-                (kind,) = d.kinds
-                by = {
-                    b: (fine.get((b, kind, d.subtype)) or {"people": 0})["people"] for b in buckets
+                by: dict[int, Number | None] = {
+                    b: len(seen.get((b, kind, d.subtype), ())) for b in buckets
                 }
-                total = sub_t.get((kind, d.subtype), 0)
+                total = len(seen.get((TOTAL, kind, d.subtype), ()))
             else:
                 by = {
                     b: sum(
-                        r["n"]
-                        for (rb, k, s), r in fine.items()
-                        if rb == b and k in d.kinds and (d.subtype is None or s == d.subtype)
+                        n
+                        for (rb, k, sub), n in rows_by.items()
+                        if rb == b and k in d.kinds and (d.subtype is None or sub == d.subtype)
                     )
                     for b in buckets
                 }
@@ -523,13 +505,20 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
     if any(d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT) for d in defs):
         inward: dict[int, int] = defaultdict(int)
         outward: dict[int, int] = defaultdict(int)
-        for r in (
-            _transfers(frame).values("src_bucket", "dst_bucket").annotate(n=Count("*")).order_by()
-        ):
-            if r["src_bucket"] is None and r["dst_bucket"] is not None:
-                inward[r["dst_bucket"]] += r["n"]
-            elif r["src_bucket"] is not None and r["dst_bucket"] is None:
-                outward[r["src_bucket"]] += r["n"]
+        moves = (
+            live_events()
+            .filter(_in_period(frame), person__isnull=False, kind="transfer", subtype="official")
+            .annotate(src=_attr(before=True))
+            .values("src", "to_unit_id")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        for r in moves:
+            src, dst = frame.unit_bucket.get(r["src"]), frame.unit_bucket.get(r["to_unit_id"])
+            if src is None and dst is not None:
+                inward[dst] += r["n"]
+            elif src is not None and dst is None:
+                outward[src] += r["n"]
         for d in defs:
             if d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT):
                 counts = inward if d.source == Source.TRANSFER_IN else outward
@@ -543,17 +532,22 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
 
     member_defs = [d for d in defs if d.source == Source.MEMBERS]
     if member_defs:
-        cells = list(
-            _members(frame).values("bucket", "status", "sex").annotate(n=Count("*")).order_by()
-        )
+        # one open interval per person on a day: counts by unit map to buckets exactly
+        cells: dict[tuple, int] = defaultdict(int)
+        for r in (
+            memberships_on(frame.period.end)
+            .filter(unit_id__in=frame.unit_ids)
+            .values("unit_id", "status", "sex")
+            .annotate(n=Count("*"))
+            .order_by()
+        ):
+            cells[(frame.unit_bucket.get(r["unit_id"]), r["status"], r["sex"])] += r["n"]
         for d in member_defs:
             by = {
                 b: sum(
-                    c["n"]
-                    for c in cells
-                    if c["bucket"] == b
-                    and c["status"] in d.statuses
-                    and (not d.sex or c["sex"] == d.sex)
+                    n
+                    for (cb, st, sx), n in cells.items()
+                    if cb == b and st in d.statuses and (not d.sex or sx == d.sex)
                 )
                 for b in buckets
             }
@@ -563,13 +557,14 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
 
     eval_defs = [d for d in defs if d.source == Source.EVALUATIONS]
     if eval_defs:
+        # A member is rated once a year (rule evaluation.once_per_year), in one unit: distinct
+        # people per unit add up to the bucket. The total is counted distinct across the scope.
         base = _person_events(frame, ("evaluation",), years=True)
-        cells_b = {
-            (r["bucket"], r["subtype"]): r["p"]
-            for r in base.values("bucket", "subtype")
-            .annotate(p=Count("person_id", distinct=True))
-            .order_by()
-        }
+        cells_b: dict[tuple, int] = defaultdict(int)
+        for r in (
+            base.values("attr", "subtype").annotate(p=Count("person_id", distinct=True)).order_by()
+        ):
+            cells_b[(frame.unit_bucket.get(r["attr"]), r["subtype"])] += r["p"]
         totals = {
             r["subtype"]: r["p"]
             for r in base.values("subtype").annotate(p=Count("person_id", distinct=True)).order_by()
@@ -585,16 +580,17 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
 
     unit_defs = [d for d in defs if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS)]
     if unit_defs:
-        cells = list(
-            _unit_events(frame)
-            .values("bucket", "kind", "subtype", "term")
+        unit_cells = [
+            r | {"bucket": frame.unit_bucket.get(r["unit_id"])}
+            for r in _unit_events(frame)
+            .values("unit_id", "kind", "subtype", "term")
             .annotate(n=Count("*"))
             .order_by()
-        )
+        ]
         for d in unit_defs:
             mine = [
                 c
-                for c in cells
+                for c in unit_cells
                 if c["kind"] in d.kinds and (d.subtype is None or c["subtype"] == d.subtype)
             ]
             by = {b: sum(c["n"] for c in mine if c["bucket"] == b) for b in buckets}
