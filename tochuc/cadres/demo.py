@@ -118,6 +118,11 @@ def staffing(rng: random.Random, context) -> None:
     StaffingQuota.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
+def _existing(posts: list[Post], on: dt.date) -> list[Post]:
+    alive = set(UnitVersion.objects.filter(valid_on(on), unit_id__in={p.unit_id for p in posts}).values_list("unit_id", flat=True))
+    return [p for p in posts if p.unit_id in alive]
+
+
 def rotations(rng: random.Random, context, posts: list[Post]) -> int:
     """A few cadres of the 2020-2025 list rotated to an equivalent post in another unit for 3 years."""
     today = min(context.until, timezone.localdate())
@@ -125,7 +130,7 @@ def rotations(rng: random.Random, context, posts: list[Post]) -> int:
     entries = load_planning(on=on, term="2020-2025")
     if not entries or len(posts) < 2:
         return 0
-    by_id = {p.pk: p for p in posts}
+    by_id = {p.pk: p for p in _existing(posts, on)}
     people = {p.pk: p for p in context.people.filter(pk__in={e.person_id for e in entries})}
     done = 0
     for entry in rng.sample(entries, min(4, len(entries))):
@@ -150,7 +155,9 @@ def rotations(rng: random.Random, context, posts: list[Post]) -> int:
 def selection(rng: random.Random, context, posts: list[Post]) -> bool:
     """One competitive selection for a department-level post: three candidates, two rounds."""
     today = min(context.until, timezone.localdate())
-    candidates_posts = [p for p in posts if p.managing_level == ManagingLevel.PROVINCIAL and not p.is_party_committee] or posts
+    opened = today - dt.timedelta(days=150)
+    alive = _existing(posts, opened)
+    candidates_posts = [p for p in alive if p.managing_level == ManagingLevel.PROVINCIAL and not p.is_party_committee] or alive
     if not candidates_posts:
         return False
     post = rng.choice(candidates_posts)
@@ -158,7 +165,6 @@ def selection(rng: random.Random, context, posts: list[Post]) -> bool:
     pool = list(context.people.filter(state__status="full", birth_date__range=born).order_by("id")[:400])
     if len(pool) < 3:
         return False
-    opened = today - dt.timedelta(days=150)
     sel = services.selection_create(
         by=None, post=post, title=f"Thi tuyển chức danh {post.name}", opened_on=opened,
         rounds=[("Xây dựng đề án", Decimal("1")), ("Trình bày đề án, phỏng vấn", Decimal("2"))],
@@ -174,7 +180,8 @@ def selection(rng: random.Random, context, posts: list[Post]) -> bool:
                 by=None, selection=sel, effective_on=opened + dt.timedelta(days=90), decision_no="120-QĐ/UBND",
                 decided_by="Ủy ban nhân dân thành phố", confirm=ALL_WARNINGS,
             )
-    except RecordRefused:
+    except RecordRefused as refused:
+        context.say(f"Thi tuyển mẫu không bổ nhiệm được: {refused}")
         return False
     return True
 

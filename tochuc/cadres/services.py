@@ -283,7 +283,7 @@ def selection_appoint(
     decided_by: str = "", confirm: Iterable[str] = (),
 ) -> Event:
     """The appointment that follows a selection, judged by the same rules as any appointment."""
-    selection = Selection.objects.select_for_update().select_related("post", "post__unit", "winner").get(pk=selection.pk)
+    selection = Selection.objects.select_for_update(of=("self",)).select_related("post", "post__unit", "winner").get(pk=selection.pk)
     if selection.status != SelectionStatus.DECIDED or selection.winner is None:
         raise refuse("selection.not_decided", MSG_NOT_DECIDED.format(title=selection.title))
     event = cadre_decide(
