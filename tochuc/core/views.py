@@ -16,7 +16,7 @@ from tochuc.accounts import scoping
 from tochuc.accounts.models import ROLE_RANK, Role
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.lib.dates import parse_date
-from tochuc.people.selectors import scope_status_counts
+from tochuc.people.selectors import scope_status_counts_today
 
 # Areas built by other parts of the app: the home page links to those that answer at render time.
 AREAS = (
@@ -85,7 +85,7 @@ def existing_areas(paths: Iterable[tuple[str, str, str]] = AREAS) -> list[dict[s
 def home(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     today = scoping.today()
-    counts = scope_status_counts(scope=scope, on=today)
+    counts = scope_status_counts_today(scope=scope)
     roots = list(
         scoping.unit_versions(scope, on=today)
         .filter(unit_id__in=scope.root_unit_ids)

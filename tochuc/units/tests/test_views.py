@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import Count
 from django.test import Client
 
+from tochuc.accounts import scoping
 from tochuc.core.tests.helpers import fast_passwords, login, text  # noqa: F401  (autouse fixture)
 from tochuc.events.models import Event, Membership
+from tochuc.events.projections import memberships_on
+from tochuc.people.selectors import member_counts_by_unit
 from tochuc.units.models import Unit, UnitVersion
 from tochuc.units.services import unit_found, unit_rename, unit_reparent
 
@@ -184,7 +188,7 @@ def test_the_members_list_is_paged(client, personas, tree, make_person, record):
     assert len(first.context["members"].object_list) == 50
     assert "Trang 1 / 2 Trang sau ›" in text(first)
     second = client.get("/don-vi/CT.NK.01.02/", {"trang": 2})
-    assert [m.person.full_name for m in second.context["members"]] == [
+    assert [row.membership.person.full_name for row in second.context["members"]] == [
         "Đảng Viên 50",
         "Đảng Viên 51",
     ]
@@ -348,3 +352,52 @@ def test_actions_are_post_only_with_a_csrf_token(personas, tree):
 
 def test_an_unknown_action_is_404(client, personas, tree):
     assert login(client, personas.city_admin).post("/don-vi/CT.NK.01/xoa/", {}).status_code == 404
+
+
+def test_a_member_who_moved_out_of_the_scope_counts_on_past_dates_without_details(
+    client, personas, tree, members, record
+):
+    moved = members["Nguyễn Thị Lan"]
+    record(
+        moved,
+        "transfer",
+        dt.date(2020, 3, 1),
+        subtype="official",
+        unit=tree["CT.NK.01.01"],
+        to_unit=tree["CT.CR.01.01"],
+    )
+    response = login(client, personas.district_specialist).get(
+        "/don-vi/CT.NK.01.01/", {"ngay": "01/01/2018"}
+    )
+    page = text(response)
+    assert "2 Đảng viên toàn đơn vị 1 Chính thức 1 Dự bị" in page
+    assert "Hồ sơ nay do đơn vị ngoài phạm vi của bạn quản lý Dự bị 20/06/2016" in page
+    assert "Nguyễn Thị Lan" not in page
+    assert f"/nguoi/{moved.pk}/" not in response.content.decode()
+
+
+def test_todays_counts_from_the_current_state_equal_those_from_the_intervals(tree, members):
+    today = scoping.today()
+    all_units = UnitVersion.objects.values("unit_id")
+    from_intervals = dict(
+        memberships_on(today).values_list("unit_id").annotate(n=Count("*")).order_by()
+    )
+    assert member_counts_by_unit(unit_ids=all_units, on=today) == from_intervals
+    assert from_intervals == {
+        tree["CT.NK.01.01"].pk: 2,
+        tree["CT.NK.02"].pk: 1,
+        tree["CT.CR.01.01"].pk: 1,
+    }
+
+
+def test_a_unit_name_with_markup_is_shown_as_text(client, personas, tree):
+    unit_rename(
+        by=None,
+        unit=tree["CT.NK.01.02"],
+        name='<script>alert("x")</script>',
+        on=dt.date(2020, 1, 1),
+    )
+    for url in ("/don-vi/", "/don-vi/CT.NK.01.02/", "/don-vi/CT.NK.01/"):
+        html = login(client, personas.city_admin).get(url).content.decode()
+        assert '<script>alert("x")</script>' not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
