@@ -16,7 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tochuc.cadres import services
-from tochuc.cadres.models import ManagingLevel, PlanningPeriod, Post, PostStandard, StaffingQuota, StreamliningTarget
+from tochuc.cadres.models import (
+    ManagingLevel,
+    PlanningPeriod,
+    Post,
+    PostStandard,
+    StaffingQuota,
+    StreamliningTarget,
+)
 from tochuc.cadres.selectors import load_planning
 from tochuc.core.findings import RecordRefused
 from tochuc.events.models import PositionHolding

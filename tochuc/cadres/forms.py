@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from tochuc.cadres.models import DefenseGroup, ManagingLevel, PoliticalTheory, Professional, StateManagement
+from tochuc.cadres.models import (
+    DefenseGroup,
+    ManagingLevel,
+    PoliticalTheory,
+    Professional,
+    StateManagement,
+)
 from tochuc.events.kinds import CADRE_DECISION_SUBTYPES
 from tochuc.people.forms import day_field
 

@@ -90,6 +90,9 @@ class PostStandard(models.Model):
         verbose_name = "tiêu chuẩn chức danh"
         ordering = ["post_id", "valid_from"]
 
+    def __str__(self) -> str:
+        return f"{self.post_id} từ {self.valid_from:%d/%m/%Y}"
+
 
 class PlanningPeriod(models.Model):
     """A planning term (e.g. 2020-2025) with the limits and list quotas applied to it.
@@ -142,6 +145,9 @@ class Selection(models.Model):
         verbose_name = "thi tuyển"
         ordering = ["-opened_on", "-id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class SelectionRound(models.Model):
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="rounds")
@@ -153,6 +159,9 @@ class SelectionRound(models.Model):
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["selection", "order"], name="cadres_round_order")]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class SelectionCandidate(models.Model):
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="candidates")
@@ -163,6 +172,9 @@ class SelectionCandidate(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["selection", "person"], name="cadres_candidate_once")]
 
+    def __str__(self) -> str:
+        return f"{self.selection_id}: {self.person_id}"
+
 
 class SelectionScore(models.Model):
     round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="scores")
@@ -171,6 +183,9 @@ class SelectionScore(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "candidate"], name="cadres_score_once")]
+
+    def __str__(self) -> str:
+        return str(self.score)
 
 
 class StaffingQuota(models.Model):
@@ -186,6 +201,9 @@ class StaffingQuota(models.Model):
         ordering = ["unit__code", "year"]
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="cadres_quota_unit_year")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.quota}"
+
 
 class StreamliningTarget(models.Model):
     """The reduction a unit must reach between two years (e.g. NQ 39-NQ/TW: −10% over 2015–2021)."""
@@ -199,3 +217,6 @@ class StreamliningTarget(models.Model):
     class Meta:
         verbose_name = "chỉ tiêu tinh giản biên chế"
         constraints = [models.UniqueConstraint(fields=["unit", "base_year", "target_year"], name="cadres_streamline_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.base_year}–{self.target_year}: −{self.reduction_pct}%"

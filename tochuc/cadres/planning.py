@@ -18,7 +18,7 @@ from tochuc.cadres import eligibility as el
 from tochuc.cadres.models import PlanningPeriod, Post
 from tochuc.cadres.selectors import load_planning, post_list
 from tochuc.events.fold import EventData
-from tochuc.events.projections import load_person_events
+from tochuc.events.projections import live_events
 from tochuc.lib.dates import age_on
 from tochuc.lib.vntext import fold
 from tochuc.people.models import Person
@@ -140,11 +140,17 @@ def planning_review(*, scope: Scope, period: PlanningPeriod, on: dt.date, unit_i
     """The yearly review: who should leave the list and which posts lack candidates."""
     unit_ids = scoping.unit_ids(scope, on=on) if unit_ids is None else unit_ids
     rows = planning_rows(scope=scope, period=period, on=on, unit_ids=unit_ids)
-    histories = load_person_events(sorted({r.person.pk for r in rows}))
+    # Only discipline matters here: load those events, not the people's whole history.
+    disciplines: dict[int, list[EventData]] = defaultdict(list)
+    rows_d = (
+        live_events().filter(kind="discipline", person_id__in={r.person.pk for r in rows}, effective_on__lte=on)
+        .order_by("effective_on", "id").values_list("id", "person_id", "subtype", "effective_on")
+    )
+    for event_id, person_id, subtype, effective_on in rows_d:
+        disciplines[person_id].append(EventData(id=event_id, kind="discipline", subtype=subtype, effective_on=effective_on))
     proposals: list[Proposal] = []
     for r in rows:
-        history = sorted(histories.get(r.person.pk, []), key=EventData.sort_key)
-        disciplined = _discipline_since(history, r.added_on, on)
+        disciplined = _discipline_since(disciplines[r.person.pk], r.added_on, on)
         if disciplined is not None:
             reason = MSG_REMOVE_DISCIPLINE.format(
                 discipline=el.DISCIPLINE_LABELS[disciplined.subtype], on=el.fmt(disciplined.effective_on), source=SOURCE_REMOVAL

@@ -21,7 +21,6 @@ from tochuc.events.models import PositionHolding
 from tochuc.events.projections import live_events
 from tochuc.people.models import Person
 
-
 # --- internal loaders -------------------------------------------------------------------------
 
 

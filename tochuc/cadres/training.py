@@ -19,7 +19,15 @@ from django.db.models import Q
 from tochuc.accounts import scoping
 from tochuc.accounts.scoping import Scope
 from tochuc.cadres import eligibility as el
-from tochuc.cadres.models import DefenseGroup, PlanningPeriod, PoliticalTheory, Post, PostStandard, Professional, StateManagement
+from tochuc.cadres.models import (
+    DefenseGroup,
+    PlanningPeriod,
+    PoliticalTheory,
+    Post,
+    PostStandard,
+    Professional,
+    StateManagement,
+)
 from tochuc.cadres.selectors import load_planning
 from tochuc.events.kinds import TRAINING_SUBTYPES
 from tochuc.events.models import PositionHolding

@@ -23,7 +23,14 @@ from tochuc.cadres import services
 from tochuc.cadres.models import PlanningPeriod, PostStandard, SelectionStatus
 from tochuc.cadres.planning import planning_review, planning_rows, quotas
 from tochuc.cadres.retirement import roadmap_table
-from tochuc.cadres.selectors import get_post, get_selection, person_posts, post_list, quota_list, selection_list
+from tochuc.cadres.selectors import (
+    get_post,
+    get_selection,
+    person_posts,
+    post_list,
+    quota_list,
+    selection_list,
+)
 from tochuc.cadres.staffing import staffing_rows
 from tochuc.cadres.training import training_gaps, training_plan, training_plan_xlsx
 from tochuc.core.findings import RecordRefused

@@ -10,7 +10,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_city_has_posts_plans_quotas_rotations_and_a_selection(db):
-    from tochuc.cadres.models import PlanningPeriod, Post, PostStandard, Selection, StaffingQuota, StreamliningTarget
+    from tochuc.cadres.models import (
+        PlanningPeriod,
+        Post,
+        PostStandard,
+        Selection,
+        StaffingQuota,
+        StreamliningTarget,
+    )
     from tochuc.events.models import Event
 
     extensions = pytest.importorskip("tochuc.demo.extensions")

@@ -121,7 +121,7 @@ def test_discipline_blocks_appointment_for_the_months_of_the_regulation(member, 
     discipline(record, member, subtype, disciplined, tree)
     findings = [f for f in refused(decide, member, posts["head"], blocked) if f.level == "error"]
     assert codes(findings) == [("cadres.discipline_block", "error")]
-    assert findings[0].message.startswith(f"Trần Quốc Trung bị kỷ luật ")
+    assert findings[0].message.startswith("Trần Quốc Trung bị kỷ luật ")
     assert "chức danh Trưởng phòng Nội vụ quận" in findings[0].message
     assert decide(member, posts["head"], allowed).pk
 

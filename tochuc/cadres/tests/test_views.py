@@ -10,7 +10,13 @@ from openpyxl import load_workbook
 
 from tochuc.accounts.models import AccessLog
 from tochuc.cadres.models import Post, PostStandard, StaffingQuota
-from tochuc.cadres.services import cadre_decide, planning_add, post_standard_set, staffing_quota_set, streamlining_target_set
+from tochuc.cadres.services import (
+    cadre_decide,
+    planning_add,
+    post_standard_set,
+    staffing_quota_set,
+    streamlining_target_set,
+)
 from tochuc.core.tests.helpers import login, text
 from tochuc.events.models import Event
 
