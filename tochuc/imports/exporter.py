@@ -99,39 +99,49 @@ class _Data:
                 ev.effective_on,
             )
 
+    _EVENT_FIELDS = (
+        "person_id", "kind", "subtype", "effective_on", "end_on", "unit_id", "to_unit_id", "position", "term", "year",
+        "decision_no", "decided_on", "decided_by", "note", "details", "confirmed",
+    )
+
     def event_rows(self) -> Iterator[tuple]:
         unit_events = (
             live_events()
             .filter(person__isnull=True, unit_id__in=self.unit_ids)
             .exclude(kind="founding")
             .order_by("effective_on", "id")
+            .values_list(*self._EVENT_FIELDS)
         )
         yield from (self._event_row("", e, Subject.UNIT) for e in unit_events.iterator(chunk_size=2000))
         person_codes = dict(self.people_qs.values_list("id", "code"))
-        for e in self.person_events.iterator(chunk_size=5000):
-            yield self._event_row(person_codes.get(e.person_id, ""), e, Subject.PERSON)
+        # tuples, not model instances: a city has 660 000 events
+        for e in self.person_events.values_list(*self._EVENT_FIELDS).iterator(chunk_size=5000):
+            yield self._event_row(person_codes.get(e[0], ""), e, Subject.PERSON)
 
-    def _event_row(self, person_code: str, e: Event, subject: Subject) -> tuple:
-        details = dict(e.details or {})
-        if e.kind in UNIT_TREE_KINDS:
+    def _event_row(self, person_code: str, e: tuple, subject: Subject) -> tuple:
+        (_, kind, subtype, effective_on, end_on, unit_id, to_unit_id, position, term, year,
+         decision_no, decided_on, decided_by, note, details, confirmed) = e
+        details = dict(details or {})
+        if kind in UNIT_TREE_KINDS:
             details.pop("name", None)
+        codes = self.codes
         return (
             person_code,
-            kind_label(e.kind),
-            subtype_label(e.kind, e.subtype, subject) if e.kind in KINDS else e.subtype,
-            e.effective_on,
-            e.end_on,
-            self.codes.get(e.unit_id, "") if e.unit_id else "",
-            self.codes.get(e.to_unit_id, "") if e.to_unit_id else "",
-            e.position,
-            e.term,
-            e.year,
-            e.decision_no,
-            e.decided_on,
-            e.decided_by,
-            e.note,
+            kind_label(kind),
+            subtype_label(kind, subtype, subject) if kind in KINDS else subtype,
+            effective_on,
+            end_on,
+            codes.get(unit_id, "") if unit_id else "",
+            codes.get(to_unit_id, "") if to_unit_id else "",
+            position,
+            term,
+            year,
+            decision_no,
+            decided_on,
+            decided_by,
+            note,
             json.dumps(details, ensure_ascii=False, sort_keys=True) if details else "",
-            ", ".join(e.confirmed or []),
+            ", ".join(confirmed or []),
         )
 
     def person_rows(self) -> Iterator[tuple]:

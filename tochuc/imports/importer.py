@@ -107,6 +107,10 @@ MSG_CONFIRMED = "{message} — đã xác nhận [{code}]"
 _UNIT_FIELDS = {"parent": "parent_code", "to_unit": "to_unit_code", "unit": "unit_code"}
 _EVENT_FIELDS = {"unit": "unit_code", "to_unit": "to_unit_code", "person": "person_code"}
 
+# Same-day order of unit events: a unit is founded, renamed and moved before units are merged or
+# dissolved (the 2025 reorganisation moves the branches out of a district, then dissolves it).
+_UNIT_DAY_ORDER = {"rename": 0, "reparent": 1, "merger": 2, "dissolution": 3}
+
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -644,7 +648,7 @@ class Importer:
                 live_events().filter(person__isnull=True, unit_id__in=chunk).values_list("unit_id", "kind", "subtype", "effective_on")
             )
         steps: list[tuple] = [(r.founded_on, 0, self.unit_depth.get(r.code, 0), r.row, r) for r in self.new_units.values()]
-        steps += [(e.effective_on, 1, 0, e.row, e) for e in unit_events]
+        steps += [(e.effective_on, 1 + _UNIT_DAY_ORDER.get(e.kind, 5), 0, e.row, e) for e in unit_events]
         steps.sort(key=lambda s: s[:4])
         failed: set[str] = set()
         for done, (*_, item) in enumerate(steps, start=1):
