@@ -14,6 +14,10 @@ from tochuc.units.selectors import version_on
 CHARTER = "Điều lệ Đảng; Quy định 29-QĐ/TW (2016), 24-QĐ/TW (2021)"
 
 MSG_ALREADY_MEMBER = "{name} đang là đảng viên ({status}) từ {since}: không thể kết nạp lần nữa"
+MSG_ADMITTED_LATER = (
+    "{name} đã được kết nạp ngày {on}, sau ngày hiệu lực này: mỗi người chỉ được kết nạp một lần "
+    "(nếu ngày đã ghi sai, hủy sự kiện đó rồi ghi lại)"
+)
 MSG_ADMITTED_BEFORE = "{name} đã được kết nạp ngày {on}: người đã ra khỏi Đảng chỉ có thể được kết nạp lại (loại sự kiện “Kết nạp lại”)"
 MSG_READMIT_NEVER = "{name} chưa từng được kết nạp: không thể kết nạp lại"
 MSG_NOT_MEMBER = "{name} không phải là đảng viên vào ngày {on}: không thể ghi nhận “{kind}”"
@@ -66,10 +70,11 @@ def admission_once(draft: Draft, ctx: Context) -> Iterator[Finding]:
         return
     earlier = [e for e in ctx.history if e.kind in ("admission", "readmission")]
     if earlier:
+        msg = MSG_ADMITTED_LATER if earlier[0].effective_on > draft.effective_on else MSG_ADMITTED_BEFORE
         yield Finding(
             "status.admission_once",
             Level.ERROR,
-            MSG_ADMITTED_BEFORE.format(name=_name(draft), on=_fmt(earlier[0].effective_on)),
+            msg.format(name=_name(draft), on=_fmt(earlier[0].effective_on)),
             "kind",
         )
 
