@@ -250,11 +250,6 @@ def event_void(*, event: Event, reason: str, by) -> EventVoid:
 
 # --- batches (the importer) ----------------------------------------------------------------
 
-# Drafts not yet written get ids above any real one, so on the same day and kind they sort after
-# the stored events, as they would if recorded one by one.
-_PENDING_ID_BASE = 1 << 60
-
-
 class BatchRefused(RecordRefused):
     """Some drafts of a batch were refused and nothing was written.
 
@@ -301,8 +296,10 @@ def event_record_many(
     checked for shape, then judged by the rules against the person's stored history plus the
     drafts accepted before it; a refused draft is left out of the history of the later ones, as
     a refused call would be. If any draft is refused, nothing is written and `BatchRefused` says
-    which and why. Otherwise the events are inserted together and the person's projections are
-    refreshed once (or not at all with `refresh=False`: the caller then calls `refresh_people`).
+    which and why. Otherwise the person's projections are refreshed once, after the last event
+    (or not at all with `refresh=False`: the caller then calls `refresh_people`). Rules should
+    read the person's state from the context (the fold), not from the projections, which are
+    only brought up to date at the end of the batch.
     """
     # Serialise writers per person, as event_record does.
     Person.objects.select_for_update().filter(pk=person.pk).exists()
@@ -311,7 +308,8 @@ def event_record_many(
     unit_ids = [u.pk for d in drafts for u in (d.get("unit"), d.get("to_unit")) if u is not None]
     version = _version_picker(unit_ids)
     refusals: dict[int, list[Finding]] = {}
-    accepted: list[tuple[Draft, list[str]]] = []
+    events: list[Event] = []
+    recorded_by = by if getattr(by, "pk", None) else None
     for index, raw in enumerate(drafts):
         values = dict(raw)
         confirmed = set(values.pop("confirm", ()) or ())
@@ -343,10 +341,20 @@ def event_record_many(
         if any(f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirmed) for f in findings):
             refusals[index] = findings
             continue
-        accepted.append((draft, sorted({f.code for f in findings if f.level == Level.WARNING})))
+        # Written at once, not at the end: rules that read the log (one rating a year, the cap
+        # of excellent ratings in a branch) must see the drafts accepted before, as they would
+        # after successive event_record calls. A refusal later rolls the batch back.
+        event = Event.objects.create(
+            person=person, unit_id=draft.unit_id, kind=draft.kind, subtype=draft.subtype, effective_on=draft.effective_on,
+            end_on=draft.end_on, to_unit_id=draft.to_unit_id, position=draft.position, term=draft.term, year=draft.year,
+            decision_no=draft.decision_no, decided_on=draft.decided_on, decided_by=draft.decided_by, note=draft.note,
+            details=draft.details, confirmed=sorted({f.code for f in findings if f.level == Level.WARNING}),
+            source=source, recorded_by=recorded_by,
+        )
+        events.append(event)
         history.append(
             EventData(
-                id=_PENDING_ID_BASE + index, kind=draft.kind, effective_on=draft.effective_on, subtype=draft.subtype,
+                id=event.pk, kind=draft.kind, effective_on=draft.effective_on, subtype=draft.subtype,
                 unit_id=draft.unit_id, to_unit_id=draft.to_unit_id, end_on=draft.end_on, position=draft.position,
                 decided_on=draft.decided_on, details=draft.details,
             )
@@ -354,19 +362,6 @@ def event_record_many(
         history.sort(key=EventData.sort_key)
     if refusals:
         raise BatchRefused(refusals)
-    recorded_by = by if getattr(by, "pk", None) else None
-    events = Event.objects.bulk_create(
-        [
-            Event(
-                person=person, unit_id=d.unit_id, kind=d.kind, subtype=d.subtype, effective_on=d.effective_on,
-                end_on=d.end_on, to_unit_id=d.to_unit_id, position=d.position, term=d.term, year=d.year,
-                decision_no=d.decision_no, decided_on=d.decided_on, decided_by=d.decided_by, note=d.note,
-                details=d.details, confirmed=confirmed, source=source, recorded_by=recorded_by,
-            )
-            for d, confirmed in accepted
-        ],
-        batch_size=1000,
-    )
     if refresh and events:
         refresh_people([person.pk], mergers)
     return events

@@ -93,3 +93,16 @@ def test_warnings_need_the_draft_to_confirm_them(tree, make_person, monkeypatch)
     assert [f.code for f in refused.value.refusals[0]] == ["test.warning"]
     [event] = event_record_many(by=None, person=person, drafts=[{**draft, "confirm": {"test.warning"}}])
     assert event.confirmed == ["test.warning"]
+
+
+def test_rules_that_read_the_log_see_the_drafts_accepted_before(tree, make_person, record):
+    # evaluation.once_per_year queries the stored ratings: the first draft must already be there
+    person = make_person()
+    unit = tree["CT.NK.01.01"]
+    record(person, "admission", dt.date(2015, 5, 10), unit=unit)
+    rating = {"kind": "evaluation", "subtype": "good", "unit": unit, "year": 2016}
+    with pytest.raises(BatchRefused) as refused:
+        event_record_many(by=None, person=person, drafts=[{**rating, "effective_on": dt.date(2016, 12, 1)}, {**rating, "effective_on": dt.date(2016, 12, 20)}])
+    assert list(refused.value.refusals) == [1]
+    assert "evaluation.once_per_year" in [f.code for f in refused.value.refusals[1]]
+    assert not Event.objects.filter(kind="evaluation").exists()

@@ -120,3 +120,12 @@ def test_progress_answers_for_the_users_own_token(client, personas):
     login(client, personas.district_specialist)
     assert client.get("/nhap-xuat/tien-do/t1/").json() == {}
 
+
+
+def test_uploads_are_kept_outside_the_web_root(settings):
+    from tochuc.imports.views import upload_dir
+
+    settings.TOCHUC_IMPORT_DIR = ""
+    folder = upload_dir().resolve()
+    assert not str(folder).startswith(str(settings.STATIC_ROOT))
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
