@@ -120,7 +120,7 @@ class CandidateForm(forms.Form):
 class ScoreForm(forms.Form):
     candidate = forms.IntegerField(widget=forms.HiddenInput)
     round = forms.IntegerField(widget=forms.HiddenInput)
-    score = forms.DecimalField(label="Điểm", max_digits=6, decimal_places=2, min_value=0, max_value=100)
+    score = forms.DecimalField(label="Điểm", max_digits=6, decimal_places=2, min_value=0, max_value=100, localize=True)
 
 
 class SelectionDecideForm(forms.Form):
@@ -137,13 +137,14 @@ class SelectionAppointForm(forms.Form):
 class QuotaForm(forms.Form):
     unit = forms.CharField(label="Mã đơn vị", max_length=64, error_messages=REQUIRED)
     year = forms.IntegerField(label="Năm", min_value=1990, max_value=2100)
-    quota = forms.IntegerField(label="Biên chế được giao", min_value=0)
-    actual = forms.IntegerField(label="Biên chế có mặt", min_value=0)
+    # localize: "1.200" is how a Vietnamese user writes 1200
+    quota = forms.IntegerField(label="Biên chế được giao", min_value=0, localize=True)
+    actual = forms.IntegerField(label="Biên chế có mặt", min_value=0, localize=True)
 
 
 class TargetForm(forms.Form):
     unit = forms.CharField(label="Mã đơn vị", max_length=64, error_messages=REQUIRED)
     base_year = forms.IntegerField(label="Năm gốc", min_value=1990, max_value=2100, initial=2015)
     target_year = forms.IntegerField(label="Năm đích", min_value=1990, max_value=2100, initial=2021)
-    reduction_pct = forms.DecimalField(label="Tỷ lệ tinh giản (%)", max_digits=5, decimal_places=2, initial=10)
+    reduction_pct = forms.DecimalField(label="Tỷ lệ tinh giản (%)", max_digits=5, decimal_places=2, initial=10, localize=True)
     source = forms.CharField(label="Căn cứ", max_length=255, required=False, initial="Nghị quyết 39-NQ/TW (17/4/2015)")

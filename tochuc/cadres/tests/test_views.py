@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -181,3 +182,53 @@ def test_the_person_page_shows_posts_held_with_the_term_end_and_what_is_due(clie
     assert "Trong quy hoạch: Trưởng phòng Nội vụ quận (nhiệm kỳ 2025-2030, từ 03/11/2025)" in page
     assert "Ghi quyết định về cán bộ" in page
     assert "Ghi quyết định về cán bộ" not in text(login(client, personas.viewer).get(f"/nguoi/{cadre.pk}/"))
+
+
+def test_a_selection_of_another_district_is_404_and_the_viewer_cannot_open_one(client, personas, posts):
+    from decimal import Decimal
+
+    from tochuc.cadres.models import PlanningPeriod, Selection
+    from tochuc.cadres.services import selection_create
+
+    sel = selection_create(by=None, post=posts["deputy"], title="Thi tuyển Phó Trưởng phòng", opened_on=dt.date(2024, 2, 1), rounds=[("Đề án", Decimal("1"))])
+    assert login(client, personas.outsider).get(f"/can-bo/thi-tuyen/{sel.pk}/").status_code == 404
+    assert client.post(f"/can-bo/thi-tuyen/{sel.pk}/", {"action": "decide", "decided_on": "01/04/2024"}).status_code == 404
+    login(client, personas.viewer)
+    assert client.get(f"/can-bo/thi-tuyen/{sel.pk}/").status_code == 200
+    response = client.post("/can-bo/thi-tuyen/", {"post": posts["deputy"].pk, "opened_on": "01/02/2024", "rounds": "Đề án; 1"})
+    assert response.status_code == 403
+    assert client.post("/can-bo/quy-hoach/", {"code": "2030-2035"}).status_code == 403
+    assert Selection.objects.count() == 1 and not PlanningPeriod.objects.filter(code="2030-2035").exists()
+
+
+def test_a_specialist_runs_a_selection_through_the_screen(client, personas, posts, make_person, tree):
+    a = make_person("Nguyễn Văn An", birth_date=dt.date(1982, 1, 1), registered_unit=tree["CT.NK"])
+    login(client, personas.district_specialist)
+    response = client.post("/can-bo/thi-tuyen/", {"post": posts["deputy"].pk, "title": "", "opened_on": "01/02/2024", "rounds": "Đề án; 1\nPhỏng vấn; 2"})
+    sel_url = response["Location"]
+    client.post(sel_url, {"action": "candidate", "person": a.code})
+    from tochuc.cadres.models import Selection
+
+    sel = Selection.objects.get()
+    cand = sel.candidates.get()
+    for rnd, score in zip(sel.rounds.all(), ("70", "82,5"), strict=True):
+        client.post(sel_url, {"action": "score", "candidate": cand.pk, "round": rnd.pk, "score": score})
+    client.post(sel_url, {"action": "decide", "decided_on": "01/04/2024"})
+    page = text(client.get(sel_url))
+    assert "Nguyễn Văn An 70,00 82,50 78,33 Đạt" in page
+    response = client.post(sel_url, {"action": "appoint", "effective_on": "02/05/2024", "decision_no": "88-QĐ/UBND"})
+    assert 'value="cadres.planning_required"' in response.content.decode()
+    response = client.post(sel_url, {"action": "appoint", "effective_on": "02/05/2024", "decision_no": "88-QĐ/UBND", "confirm": "cadres.planning_required"})
+    assert response.status_code == 302
+    assert Event.objects.get(kind="decision").decision_no == "88-QĐ/UBND"
+
+
+def test_a_specialist_sets_a_quota_written_the_vietnamese_way(client, personas, tree):
+    login(client, personas.district_specialist)
+    response = client.post("/can-bo/bien-che/?nam=2021", {"action": "quota", "unit": "CT.NK", "year": "2021", "quota": "1.200", "actual": "1.185"})
+    assert response.status_code == 302
+    assert list(StaffingQuota.objects.values_list("unit__code", "year", "quota", "actual")) == [("CT.NK", 2021, 1200, 1185)]
+    client.post("/can-bo/bien-che/?nam=2021", {"action": "target", "unit": "CT.NK", "base_year": "2015", "target_year": "2021", "reduction_pct": "10,5", "source": "NQ 39"})
+    from tochuc.cadres.models import StreamliningTarget
+
+    assert StreamliningTarget.objects.get().reduction_pct == Decimal("10.5")
