@@ -16,6 +16,7 @@ from tochuc.accounts import scoping
 from tochuc.accounts.models import ROLE_RANK, Role
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.lib.dates import parse_date
+from tochuc.lib.numbers import format_int
 from tochuc.people.selectors import scope_status_counts_today
 
 # Areas built by other parts of the app: the home page links to those that answer at render time.
@@ -97,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "counts": counts,
-            "total": sum(c.count for c in counts),
+            "total": format_int(sum(c.count for c in counts)),
             "roots": roots,
             "role_label": Role(scope.best_role()).label if scope.best_role() else "",
             "areas": existing_areas(),

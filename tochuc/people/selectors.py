@@ -21,6 +21,7 @@ from tochuc.events.kinds import STATUS_LABELS, Status
 from tochuc.events.models import Event, Membership, PersonState, PositionHolding
 from tochuc.events.projections import memberships_on
 from tochuc.lib.dates import age_on
+from tochuc.lib.numbers import format_int
 from tochuc.lib.vntext import fold
 from tochuc.people.models import Person
 from tochuc.units.models import Unit, UnitVersion
@@ -116,6 +117,10 @@ class StatusCount:
     status: str
     label: str
     count: int
+
+    @property
+    def display(self) -> str:
+        return format_int(self.count)
 
 
 def status_counts(rows: Iterable[dict]) -> list[StatusCount]:
@@ -283,6 +288,10 @@ class TreeNode:
     direct: int = 0
     total: int = 0
     children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def total_display(self) -> str:
+        return format_int(self.total)
 
 
 def unit_tree(*, scope: Scope, on: dt.date, within: UnitVersion | None = None) -> list[TreeNode]:

@@ -13,6 +13,7 @@ from tochuc.accounts.access import log_access
 from tochuc.core.findings import RecordRefused
 from tochuc.core.views import apply_findings, confirmed_codes, require, sees_full_national_id
 from tochuc.lib.cccd import mask
+from tochuc.lib.numbers import format_int
 from tochuc.people import selectors
 from tochuc.people.forms import PersonCreateForm, PersonEditForm, SearchForm
 from tochuc.people.services import PROFILE_FIELDS, person_create, person_update
@@ -78,7 +79,14 @@ def person_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/search.html",
-        {"form": form, "q": q, "page": page, "rows": rows, "query": urlencode({"q": q})},
+        {
+            "form": form,
+            "q": q,
+            "page": page,
+            "found": format_int(page.paginator.count) if page is not None else "",
+            "rows": rows,
+            "query": urlencode({"q": q}),
+        },
     )
 
 

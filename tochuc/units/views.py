@@ -128,9 +128,9 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
             "date_error": date_error,
             "tokens": tokens,
             "tree_html": _tree_html(tokens, day_param=day.isoformat()),
-            "n_units": n_units,
+            "n_units": format_int(n_units),
             "truncated": levels < _max_levels(roots),
-            "total": sum(r.total for r in roots),
+            "total": format_int(sum(r.total for r in roots)),
         },
     )
 
@@ -184,14 +184,14 @@ def _unit_page(
         node = children[0] if children else None
         context |= {
             "children": node.children if node else [],
-            "subtree_total": node.total if node else 0,
+            "subtree_total": format_int(node.total if node else 0),
             "counts": selectors.unit_status_counts(scope=scope, unit=unit, on=day),
             "members": selectors.unit_members(
                 scope=scope, unit=unit, on=day, order=order, page=request.GET.get("trang")
             ),
             "page_query": urlencode({"ngay": day.isoformat(), "sap": order}),
         }
-        context["direct_total"] = sum(c.count for c in context["counts"])
+        context["direct_total"] = format_int(sum(c.count for c in context["counts"]))
     if can_manage:
         given = forms or {}
         context["actions"] = [

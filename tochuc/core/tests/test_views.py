@@ -10,6 +10,7 @@ import time_machine
 from tochuc.accounts.models import User
 from tochuc.core.tests.helpers import login, text
 from tochuc.core.views import existing_areas
+from tochuc.people.selectors import StatusCount, TreeNode
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, db):
 
 def test_the_home_page_refuses_post(client, personas):
     assert login(client, personas.viewer).post("/").status_code == 405
+
+
+def test_numbers_are_written_the_vietnamese_way():
+    assert StatusCount("full", "Chính thức", 3105).display == "3.105"
+    assert TreeNode(version=None, total=60682).total_display == "60.682"  # type: ignore[arg-type]

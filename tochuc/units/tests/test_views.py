@@ -89,7 +89,7 @@ def test_the_tree_counts_members_on_the_date_chosen(client, personas, tree, memb
     response = client.get("/don-vi/", {"ngay": "20/06/2016"})
     assert outline(response)[0] == "Đảng bộ thành phố Cần Thơ (4)"
     assert (
-        "Cây tổ chức ngày 20/06/2016 9 tổ chức đảng trong phạm vi của bạn · 4 đảng viên vào ngày này"
+        "Cây tổ chức ngày 20/06/2016 9 đơn vị trong phạm vi của bạn · 4 đảng viên vào ngày này"
         in text(response)
     )
 
