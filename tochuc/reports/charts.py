@@ -49,9 +49,13 @@ def admissions_vs_target(report: AnnualReport) -> bytes:
     """Admissions against target, by unit directly below the root."""
     admitted = report.results["members.admitted"]
     target = report.results.get("members.admitted.target")
+    has_target = target is not None and target.value is not None
+    # units with neither admissions nor a target (agencies kept for cadre work) are left out
     buckets = [
-        b for b in report.frame.buckets if not b.is_root or admitted.by_bucket.get(b.unit_id)
-    ]
+        b
+        for b in report.frame.buckets
+        if admitted.by_bucket.get(b.unit_id) or (has_target and target.by_bucket.get(b.unit_id))  # type: ignore[union-attr]
+    ] or [b for b in report.frame.buckets if not b.is_root]
     names = [_short(b.name) for b in buckets]
     values = [int(admitted.by_bucket.get(b.unit_id) or 0) for b in buckets]
     targets = [

@@ -85,7 +85,12 @@ def summary(report: AnnualReport) -> list[tuple[str, list[SummaryRow]]]:
     out: dict[str, list[SummaryRow]] = {title: [] for title in SECTIONS.values()}
     for r in report.present():
         d = figure_def(r.key, report.frame.award_codes)
-        if d is None or (not r.value and r.key not in CORE_KEYS):
+        # badges are listed with the members, not again among the awards
+        if (
+            d is None
+            or (not r.value and r.key not in CORE_KEYS)
+            or r.key.startswith("awards.badge_")
+        ):
             continue
         out[SECTIONS[d.section]].append(SummaryRow(r.key, r.label, r.value, display(r.value)))
     return [(title, rows) for title, rows in out.items() if rows]
@@ -105,7 +110,8 @@ def breakdown(report: AnnualReport) -> tuple[list[str], list[tuple[str, str, lis
             r = report.results[key]
             v = r.by_bucket.get(b.unit_id)
             cells.append(SummaryRow(key, "", v, display(v)))
-        if b.is_root and not any(c.value for c in cells):
+        # units with nothing to show (the root itself, agencies kept for cadre work) are left out
+        if not any(c.value for c in cells):
             continue
         rows.append((b.code, b.name + (" (trực tiếp)" if b.is_root else ""), cells))
     total_cells = [SummaryRow(k, "", report.value(k), display(report.value(k))) for k, _ in cols]
@@ -158,10 +164,12 @@ def _docx_body(sd, report: AnnualReport) -> None:
         size: float = 14,
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         indent: bool = True,
+        keep_with_next: bool = False,
     ):
         p = sd.add_paragraph()
         p.alignment = align
         fmt = p.paragraph_format
+        fmt.keep_with_next = keep_with_next
         fmt.space_after = Pt(4)
         fmt.line_spacing = 1.15
         if indent:
@@ -189,7 +197,7 @@ def _docx_body(sd, report: AnnualReport) -> None:
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
-            run.font.size = Pt(size)
+            run.font.size = Pt(size - 1)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         for ri, values in enumerate(rows):
             cells = t.add_row().cells
@@ -209,16 +217,23 @@ def _docx_body(sd, report: AnnualReport) -> None:
         sd.add_paragraph()
 
     for section in report.sections:
-        para(section.heading, bold=True, indent=False)
+        para(section.heading, bold=True, indent=False, keep_with_next=True)
         for text in section.paragraphs:
             para(text)
     para("PHỤ LỤC: SỐ LIỆU", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     for title, rows in summary(report):
-        para(title, bold=True, italic=True, indent=False, size=13)
+        para(title, bold=True, italic=True, indent=False, size=13, keep_with_next=True)
         table(["Chỉ số", "Số liệu"], [[r.label, r.text] for r in rows], [12.0, 4.0])
     header, rows = breakdown(report)
-    para("Số liệu theo đơn vị trực thuộc", bold=True, italic=True, indent=False, size=13)
-    widths = [1.9 if label == "So chỉ tiêu" else 1.3 for label in header]
+    para(
+        "Số liệu theo đơn vị trực thuộc",
+        bold=True,
+        italic=True,
+        indent=False,
+        size=13,
+        keep_with_next=True,
+    )
+    widths = [{"So chỉ tiêu": 1.8, "Đảng viên": 1.55}.get(label, 1.25) for label in header]
     table(
         ["Đơn vị", *header],
         [[name, *[c.text for c in cells]] for _, name, cells in rows],
@@ -227,7 +242,7 @@ def _docx_body(sd, report: AnnualReport) -> None:
         size=9,
     )
     for _, title, png in charts.all_charts(report):
-        para(title, bold=True, italic=True, indent=False, size=13)
+        para(title, bold=True, italic=True, indent=False, size=13, keep_with_next=True)
         sd.add_picture(io.BytesIO(png), width=Cm(16))
 
 

@@ -166,8 +166,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     "query": _query(unit, period, nhanh=b.code) if link else "",
                 }
             )
-        if b.is_root and not any(results[k].by_bucket.get(b.unit_id) for k, _ in columns):
-            continue  # nothing recorded directly at the root
+        if not any(results[k].by_bucket.get(b.unit_id) for k, _ in columns):
+            continue  # nothing to show: the root itself, agencies kept for cadre work
         breakdown.append({"bucket": b, "cells": cells})
     context = _form_context(request, unit, period) | {
         "frame": frame,
