@@ -28,7 +28,7 @@ SOURCE_REAPPOINT = "Quy định 105-QĐ/TW (2017) / Quy định 80-QĐ/TW (2022)
 SOURCE_PLANNING_REQUIRED = "Quy định 105-QĐ/TW (2017) / Quy định 80-QĐ/TW (2022): nhân sự tại chỗ phải có trong quy hoạch"
 SOURCE_ROTATION = "Quy định 98-QĐ/TW (2017) / Quy định 65-QĐ/TW (2022): luân chuyển cán bộ trong quy hoạch"
 SOURCE_PARTY_POST = "Điều lệ Đảng; Quy chế bầu cử trong Đảng (Quy định 244-QĐ/TW, 2014)"
-SOURCE_PLANNING_377 = "Quy định 377-QĐ/TW (2025)"
+SOURCE_PLANNING_377 = "Quy định 377-QĐ/TW (08/10/2025)"
 SOURCE_PLANNING_BEFORE = "Hướng dẫn 15-HD/BTCTW (2012), Quy định 50-QĐ/TW (2021) (số liệu chưa xác minh)"
 SOURCE_PLANNING_AGE = "Quy định 50-QĐ/TW (2021); Hướng dẫn 16-HD/BTCTW (2022)"
 
@@ -247,6 +247,8 @@ def discipline_block_qd105(draft: Draft, ctx: Context) -> Iterator[Finding]:
     confidence="S",
 )
 def discipline_block_qd80(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """QĐ 377-QĐ/TW replaced QĐ 80 on 8/10/2025; its own block periods were not verified, so the
+    QĐ 80 periods go on applying (DOMAIN-RULES.md §4.2)."""
     yield from _discipline_findings(draft, ctx)
 
 
@@ -345,7 +347,7 @@ def party_post_only(draft: Draft, ctx: Context) -> Iterator[Finding]:
 
 # --- planning ---------------------------------------------------------------------------------
 
-QD377_FROM = dt.date(2025, 10, 17)  # [S] press reports of October 2025
+QD377_FROM = dt.date(2025, 10, 8)  # [S] signed and in force 8/10/2025 (press of 16/10/2025); replaces QĐ 80-2022 and QĐ 50-2021
 
 
 def _planning_state(draft: Draft, ctx: Context):

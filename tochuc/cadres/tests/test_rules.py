@@ -192,15 +192,19 @@ def test_a_fourth_candidate_for_a_post_is_a_warning_before_qd377_and_an_error_af
     people = [make_person(f"Ứng Viên {i}", birth_date=dt.date(1985, 1, i + 1), registered_unit=tree["CT.NK"]) for i in range(5)]
     for p in people[:3]:
         planning_add(by=None, person=p, post=posts["head"], period=periods["2020-2025"], effective_on=dt.date(2021, 1, 4))
-        planning_add(by=None, person=p, post=posts["head"], period=periods["2025-2030"], effective_on=dt.date(2025, 10, 17))
+        planning_add(by=None, person=p, post=posts["head"], period=periods["2025-2030"], effective_on=dt.date(2025, 10, 1))
     old = refused(planning_add, by=None, person=people[3], post=posts["head"], period=periods["2020-2025"], effective_on=dt.date(2021, 1, 4))
     assert codes(old) == [("cadres.planning_candidates_per_post", "warning")]
     assert old[0].message.startswith("Chức danh Trưởng phòng Nội vụ quận đã có 3 người trong quy hoạch 2020-2025: không thể đưa thêm Ứng Viên 3")
+    # QĐ 377-QĐ/TW applies from 8/10/2025: the day before it is still a warning
+    eve = refused(planning_add, by=None, person=people[3], post=posts["head"], period=periods["2025-2030"], effective_on=dt.date(2025, 10, 7))
+    assert codes(eve) == [("cadres.planning_candidates_per_post", "warning")]
     new = refused(
-        planning_add, by=None, person=people[3], post=posts["head"], period=periods["2025-2030"], effective_on=dt.date(2025, 10, 17),
+        planning_add, by=None, person=people[3], post=posts["head"], period=periods["2025-2030"], effective_on=dt.date(2025, 10, 8),
         confirm={"cadres.planning_candidates_per_post"},
     )
     assert codes(new) == [("cadres.planning_candidates_per_post", "error")]
+    assert new[0].source == "Quy định 377-QĐ/TW (08/10/2025)"
 
 
 def test_a_fourth_post_for_one_person_is_refused_after_qd377(cadre, posts, periods):
