@@ -7,8 +7,9 @@ Lines, for the people whose record is kept in the given units:
 - badge: Party badges whose milestone falls between a year ago and the next award occasion
   (3/2, 19/5, 2/9, 7/11) and that were not yet given;
 - evaluation: members on 31/12 of last year, not exempt, with no rating for that year;
-- temporary_return: temporary transfers whose end date is past (or within the window) with no
-  later transfer recorded (the return is a temporary transfer back, `details.return_of`);
+- temporary_return: temporary transfers whose end date fell in the last 12 months (or falls
+  within the window) with no later transfer recorded (the return is a temporary transfer back,
+  `details.return_of`);
 - transfer_pending: official transfers out of the system marked `details.pending` whose
   receipt is not yet confirmed (`rules.TransferReceipt`), with the 30-working-day deadline for
   presenting the papers. Transfers inside the system move the member on the effective date, so
@@ -222,8 +223,12 @@ def _evaluations(states, on, names) -> list[DueLine]:
 
 def _temporary_returns(states, on, horizon, names) -> list[DueLine]:
     members = states.exclude(status=Status.LEFT).exclude(status="")
+    # A return is often not recorded at all (the member simply came back): older periods are
+    # taken as closed, so the list stays about what a clerk can still follow up.
+    since = on - dt.timedelta(days=int(param("temporary_return_lookback_days")))
     temps = list(
-        live_events().filter(person_id__in=members.values("person_id"), kind="transfer", subtype="temporary", end_on__lte=horizon)
+        live_events().filter(person_id__in=members.values("person_id"), kind="transfer", subtype="temporary",
+                             end_on__lte=horizon, end_on__gte=since)
         .exclude(details__has_key="return_of").values_list("id", "person_id", "unit_id", "to_unit_id", "effective_on", "end_on")
     )
     if not temps:
@@ -236,7 +241,7 @@ def _temporary_returns(states, on, horizon, names) -> list[DueLine]:
     for eid, pid, home, host, start, end in temps:
         if any((eff, other) > (start, eid) for eff, other in later[pid]):
             continue  # returned, or moved on
-        text = f"Sinh hoạt tạm thời tại {names(host)} từ {format_date(start)}, hết hạn ngày {format_date(end)}: chưa ghi nhận trở về"
+        text = f"Sinh hoạt tạm thời tại {names(host) or 'nơi ngoài hệ thống'} từ {format_date(start)}, hết hạn ngày {format_date(end)}: chưa ghi nhận trở về"
         out.append(_line("temporary_return", pid, people[pid], names, on=end, deadline=end, text=text, action="transfer_return",
                          prefill={"unit": _code(host), "to_unit": _code(home), "return_of": eid}, event_id=eid, overdue=end < on))
     return out

@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "temporary_transfer_min_months": 3,
     "temporary_transfer_max_months": 12,
     "temporary_transfer_max_months_study": 24,
+    # The due list follows up temporary transfers whose end date fell within this many days.
+    "temporary_return_lookback_days": 365,
     # Extra days off (ISO dates) on top of `tochuc.rules.workdays.PUBLIC_HOLIDAYS`, e.g. days
     # the Government moves each year; and days to treat as working days (make-up Saturdays).
     "extra_holidays": [],
