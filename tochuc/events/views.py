@@ -45,7 +45,7 @@ from tochuc.lib.dates import format_date
 from tochuc.people.models import Person
 from tochuc.people.services import person_create
 from tochuc.rules.evaluation import cap_check, grassroots_of
-from tochuc.rules.services import transfer_receipt_create
+from tochuc.rules.services import exemption_end, transfer_receipt_create
 from tochuc.units.models import MEMBER_UNIT_KINDS
 from tochuc.units.selectors import version_on
 
@@ -65,11 +65,16 @@ def _split(findings: list[Finding]) -> dict[str, list[Finding]]:
 def forms_for_status(status: str) -> list[tuple[str, str]]:
     if status in (Status.PROBATIONARY, Status.FULL, Status.EXEMPT):
         keys = [k for k in MEMBER_FORMS if not (k == "recognition" and status != Status.PROBATIONARY)]
+        if status == Status.EXEMPT:
+            keys = ["exemption_end", *(k for k in keys if k != "exemption")]
     elif status == Status.LEFT:
         keys = list(FORMER_MEMBER_FORMS)
     else:
         keys = ["admission", "arrival"]
-    return [(k, FORMS[k].label) for k in keys]
+    return [(k, FORMS[k].label if k in FORMS else EXEMPTION_END_LABEL) for k in keys]
+
+
+EXEMPTION_END_LABEL = "Kết thúc miễn công tác và sinh hoạt đảng"
 
 
 def person_facts_context(request: HttpRequest, person: Person) -> dict:
@@ -131,6 +136,26 @@ def event_new(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         {"person": person, "spec": spec, "form": form, "confirmed": confirmed, **_split(findings)},
         status=200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exemption_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    person = scoping.get_person(scope, pk)
+    require(scoping.allows(scoping.role_for_person(scope, person), "record"))
+    form = ReceiptForm(request.POST or None)  # a date and a note
+    form.fields["received_on"].label = "Ngày kết thúc miễn sinh hoạt"
+    if request.method == "POST" and form.is_valid():
+        try:
+            exemption_end(by=request.user, person=person, end_on=form.cleaned_data["received_on"], note=form.cleaned_data["note"])
+        except RecordRefused as refused:
+            for f in refused.findings:
+                form.add_error("received_on" if f.field == "end_on" else None, str(f))
+        else:
+            messages.success(request, f"Đã ghi ngày kết thúc miễn sinh hoạt: {format_date(form.cleaned_data['received_on'])}.")
+            return redirect(_person_url(person))
+    return render(request, "events/exemption_end.html", {"person": person, "form": form})
 
 
 @login_required

@@ -236,3 +236,17 @@ def test_a_pending_transfer_is_confirmed_from_the_due_page(client, personas, mem
     assert response.status_code == 302
     assert event.receipt.received_on == dt.date(2026, 5, 20)
     assert "Đảng bộ tỉnh Hậu Giang" not in text(client.get("/su-kien/viec-can-lam/"))
+
+
+def test_an_open_exemption_is_given_its_end_and_the_member_returns_to_full(client, personas, member, record):
+    record(member, "exemption", dt.date(2025, 3, 1), decision_no="5-NQ/CB")
+    login(client, personas.branch_clerk)
+    assert "Kết thúc miễn công tác và sinh hoạt đảng" in text(client.get(f"/nguoi/{member.pk}/"))
+    response = client.post(f"/su-kien/nguoi/{member.pk}/ghi/ket-thuc-mien/", {"received_on": "01/03/2026"})
+    assert response.status_code == 302
+    live = Event.objects.filter(person=member, kind="exemption", void__isnull=True).get()
+    assert (live.effective_on, live.end_on, live.decision_no) == (dt.date(2025, 3, 1), dt.date(2026, 3, 1), "5-NQ/CB")
+    assert live.details["replaces"] == Event.objects.get(person=member, kind="exemption", void__isnull=False).pk
+    assert PersonState.objects.get(person=member).status == "full"
+    page = text(client.post(f"/su-kien/nguoi/{member.pk}/ghi/ket-thuc-mien/", {"received_on": "01/04/2026"}))
+    assert "Trần Quốc Trung không có quyết định miễn công tác và sinh hoạt đảng nào đang để ngỏ ngày kết thúc" in page
