@@ -39,7 +39,7 @@ STANDARD_DEEPER = (2, 0, 1, 4)
 LEVEL_BY_DEPTH = {0: ManagingLevel.POLITBURO, 1: ManagingLevel.PROVINCIAL, 2: ManagingLevel.DISTRICT}
 ALL_WARNINGS = frozenset(
     {
-        "cadres.planning_required", "cadres.rotation_in_planning", "cadres.rotation_end", "cadres.rotation_duration",
+        "cadres.planning_required", "cadres.rotation_in_planning", "cadres.rotation_age", "cadres.rotation_end", "cadres.rotation_duration",
         "cadres.state_first_appointment_age", "cadres.reappointment_extend", "cadres.planning_age", "cadres.planning_period",
         "cadres.planning_candidates_per_post", "cadres.planning_posts_per_person",
     }

@@ -294,6 +294,42 @@ def rotation_in_planning(draft: Draft, ctx: Context) -> Iterator[Finding]:
         yield Finding("cadres.rotation_end", Level.WARNING, MSG_ROTATION_NO_END.format(**values), "end_on", SOURCE_ROTATION)
 
 
+# NĐ 138/2020/NĐ-CP Art. 56: civil servants rotated need 10 years (two terms) of service left.
+ROTATION_MIN_SERVICE_MONTHS = 120
+SOURCE_ROTATION_AGE = "Nghị định 138/2020/NĐ-CP, Điều 56"
+MSG_ROTATION_AGE = (
+    "{name} chỉ còn {left} công tác (nghỉ hưu ngày {retire}): luân chuyển đến chức danh {post} thường cần còn ít nhất "
+    "10 năm (2 nhiệm kỳ) ({source})"
+)
+
+
+@rule(
+    "cadres.rotation_age",
+    title="Luân chuyển: còn ít nhất 10 năm công tác (công chức)",
+    kinds={"decision"},
+    source=SOURCE_ROTATION_AGE,
+    valid_from=dt.date(2020, 11, 27),
+    confidence="U",
+)
+def rotation_age(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """A warning: the decree binds civil servants, and a cadre rotated so that a key leader is not
+    a local person needs only one term left, which the event does not tell."""
+    if not _is_decision(draft, frozenset({"rotation"})):
+        return
+    person = draft.person
+    check = el.term_check(person.birth_date, person.sex, draft.effective_on)
+    if check.remaining_months < ROTATION_MIN_SERVICE_MONTHS:
+        yield Finding(
+            "cadres.rotation_age",
+            Level.WARNING,
+            MSG_ROTATION_AGE.format(
+                name=person.full_name, left=check.remaining_label, retire=el.fmt(check.retirement.on), post=draft.position, source=SOURCE_ROTATION_AGE
+            ),
+            "person",
+            SOURCE_ROTATION_AGE,
+        )
+
+
 # Commonly cited, unconfirmed minimum (DOMAIN-RULES.md §5.5) [U].
 ROTATION_MIN_MONTHS = 36
 

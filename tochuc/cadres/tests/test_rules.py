@@ -177,11 +177,18 @@ def test_designation_and_approval_only_for_party_committee_posts(cadre, posts):
 
 def test_a_rotation_outside_the_planning_list_without_an_end_date_gives_two_warnings(cadre, posts, periods, tree):
     findings = refused(decide, cadre, posts["outside"], dt.date(2024, 3, 1), subtype="rotation", confirm=(), from_unit=tree["CT.NK.01"])
-    assert codes(findings, ()) == [("cadres.rotation_in_planning", "warning"), ("cadres.rotation_end", "warning")]
+    assert codes(findings, ()) == [
+        ("cadres.rotation_in_planning", "warning"), ("cadres.rotation_end", "warning"), ("cadres.rotation_age", "warning")
+    ]
+    assert findings[2].message == (
+        "Lê Văn Cán chỉ còn 8 năm 3 tháng công tác (nghỉ hưu ngày 31/05/2032): luân chuyển đến chức danh Trưởng phòng Nội vụ quận "
+        "thường cần còn ít nhất 10 năm (2 nhiệm kỳ) (Nghị định 138/2020/NĐ-CP, Điều 56)"
+    )
     planning_add(by=None, person=cadre, post=posts["head"], period=periods["2020-2025"], effective_on=dt.date(2023, 1, 1))
-    short = refused(decide, cadre, posts["outside"], dt.date(2024, 3, 1), subtype="rotation", confirm=(), end_on=dt.date(2025, 3, 1))
-    assert codes(short, ()) == [("cadres.rotation_duration", "warning")]
-    event = decide(cadre, posts["outside"], dt.date(2024, 3, 1), subtype="rotation", confirm=(), end_on=dt.date(2027, 3, 1), from_unit=tree["CT.NK.01"])
+    aged = {"cadres.rotation_age"}
+    short = refused(decide, cadre, posts["outside"], dt.date(2024, 3, 1), subtype="rotation", confirm=aged, end_on=dt.date(2025, 3, 1))
+    assert codes(short, aged) == [("cadres.rotation_duration", "warning")]
+    event = decide(cadre, posts["outside"], dt.date(2024, 3, 1), subtype="rotation", confirm=aged, end_on=dt.date(2027, 3, 1), from_unit=tree["CT.NK.01"])
     assert (event.unit.code, event.to_unit.code, event.end_on) == ("CT.NK.01", "CT.CR", dt.date(2027, 3, 1))
 
 
