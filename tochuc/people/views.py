@@ -76,6 +76,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
         today = scoping.today()
         for r in rows:
             r["unit"] = names.version(r["state"].unit_id, today) if r["state"] is not None else None
+        # Branch names repeat across wards ("Chi bộ khu vực 1"): the parent tells them apart.
+        parents = selectors.UnitNames(r["unit"].parent_id for r in rows if r["unit"] is not None)
+        for r in rows:
+            r["parent_name"] = (
+                parents.name(r["unit"].parent_id, today) if r["unit"] is not None else ""
+            )
     return render(
         request,
         "people/search.html",

@@ -312,7 +312,10 @@ def test_search_without_diacritics_finds_the_name_with_them(client, personas, pe
     )
     assert result_names(response) == ["Trần Quốc Trung"]
     assert "Tìm thấy 1 người." in text(response)
-    assert "Trần Quốc Trung P0001 15/03/1990 0**********4 Dự bị Chi bộ khu vực 1" in text(response)
+    assert (
+        "Trần Quốc Trung P0001 15/03/1990 0**********4 Dự bị Chi bộ khu vực 1 · Đảng bộ phường Tân An"
+        in text(response)
+    )
 
 
 def test_search_with_diacritics_and_by_the_start_of_words(client, personas, people_to_find):
