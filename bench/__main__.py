@@ -102,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--load-seconds", type=float, default=120)
     run.add_argument("--skip-load", action="store_true")
     run.add_argument(
+        "--analyze",
+        action="store_true",
+        help="PostgreSQL: ANALYZE trước khi đo (thống kê cho bộ lập kế hoạch)",
+    )
+    run.add_argument("--tag", default="", help="hậu tố tên kết quả, vd. no-analyze")
+    run.add_argument(
         "--import", dest="do_import", action="store_true", help="đo nhập sổ XLSX và CSV (dài)"
     )
     run.add_argument(
@@ -120,10 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(env)
     from bench import harness
 
-    say(f"đo {args.scale} / {args.db} (tải hệ thống {os.getloadavg()[0]:.2f})…")
+    stats = harness.planner_statistics(analyze=args.analyze)
+    say(f"đo {args.scale} / {args.db} (tải hệ thống {os.getloadavg()[0]:.2f}; {stats})…")
     res = harness.run_core(
-        scale=args.scale, db=args.db, year=args.year, runs=args.runs, warmup=args.warmup
+        scale=args.scale, db=args.db, year=args.year, runs=args.runs, warmup=args.warmup, say=say
     )
+    res.facts["planner_statistics"] = stats
+    if args.tag:
+        res.db = f"{res.db}-{args.tag}"
     extra: dict = {"commit": harness.git_commit(), "until": args.until}
     script = ROOT / "bench" / "report.py"
     if script.exists():
@@ -151,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     res.facts["load_average_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     path = R.save(res, extra, RESULTS_DIR)
     R.write_markdown(RESULTS_DIR, BENCH / "RESULTS.md")
-    say(f"đã ghi {path.relative_to(ROOT)} và bench/RESULTS.md")
+    say(f"đã ghi {path} và {BENCH / 'RESULTS.md'}")
     print(json.dumps(R.to_json(res, extra)["rows"][:3], ensure_ascii=False)[:400])
     return 0
 

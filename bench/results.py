@@ -90,7 +90,7 @@ def markdown_run(data: dict) -> str:
         f"{facts.get('units')} đơn vị, {facts.get('people')} người, {facts.get('events')} sự kiện",
         f"- đơn vị đo: {', '.join(f'{k} {v}' for k, v in (facts.get('picks') or {}).items() if v)}",
         f"- tải hệ thống (load average 1/5/15 phút) lúc bắt đầu: {facts.get('load_average')}; lúc kết thúc: {facts.get('load_average_end', '?')}",
-        f"- bộ nhớ đỉnh của tiến trình đo: {facts.get('harness_peak_rss_mb')} MB",
+        f"- bộ nhớ đỉnh của tiến trình đo: {facts.get('harness_peak_rss_mb')} MB; thống kê của bộ lập kế hoạch: {facts.get('planner_statistics', '?')}",
         "",
     ]
     for section in data["sections"]:
