@@ -6,11 +6,17 @@ import json
 
 import pytest
 
-from tochuc.cli import main
+from django.core.management import call_command
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["report", *args])
+    # call_command, not tochuc.cli.main: run_from_argv closes the database connections at the
+    # end, which would end the test's transaction on PostgreSQL.
+    try:
+        call_command("report", *args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
     out = capsys.readouterr()
     return code, out.out, out.err
 
