@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from tochuc.cadres.models import (
     PlanningPeriod,
@@ -25,7 +26,7 @@ from tochuc.cadres.models import (
 )
 from tochuc.core.findings import Finding, Level, RecordRefused, refuse
 from tochuc.core.models import audit
-from tochuc.events.models import Event
+from tochuc.events.models import Event, PositionHolding
 from tochuc.events.services import event_record
 from tochuc.people.models import Person
 from tochuc.units.models import Unit
@@ -162,6 +163,14 @@ def cadre_decide(
         raise refuse("decision.post", MSG_DECISION_POST.format(subtype=subtype), "position")
     unit, to_unit = (post.unit if post else None), None
     if subtype in ("rotation", "redeployment") and post is not None:
+        if from_unit is None:
+            # the unit left is the one of the post held on the day, when there is one
+            held = (
+                PositionHolding.objects.filter(person=person, valid_from__lte=effective_on, unit__isnull=False)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=effective_on))
+                .order_by("-valid_from", "-id").select_related("unit").first()
+            )
+            from_unit = held.unit if held else None
         unit, to_unit = from_unit, post.unit
     return event_record(
         by=by, source=source, person=person, kind="decision", subtype=subtype, effective_on=effective_on,

@@ -145,3 +145,17 @@ def test_reappointments_and_retirements_fall_due_for_post_holders(posts, make_pe
     due = cadre_due(scope=scope_for(personas.district_specialist), on=dt.date(2025, 6, 1), days=90)
     assert [(d.person.full_name, d.what, d.due_on) for d in due] == [("Hà Văn Lão", "retirement", dt.date(2025, 7, 31))]
     assert cadre_due(scope=scope_for(personas.outsider), on=dt.date(2025, 6, 1), days=90) == []
+
+
+def test_a_rotation_leaves_the_unit_of_the_post_held_that_day(posts, periods, cadre, tree):
+    services.planning_add(by=None, person=cadre, post=posts["head"], period=periods["2020-2025"], effective_on=dt.date(2021, 3, 1))
+    services.cadre_decide(by=None, person=cadre, subtype="appointment", post=posts["chair"], effective_on=dt.date(2021, 9, 1), confirm={"cadres.planning_required"})
+    event = services.cadre_decide(
+        by=None, person=cadre, subtype="rotation", post=posts["outside"], effective_on=dt.date(2023, 3, 1), end_on=dt.date(2026, 3, 1),
+        confirm={"cadres.rotation_age"},
+    )
+    assert (event.unit.code, event.to_unit.code) == ("CT.NK.01", "CT.CR")
+    assert list(PositionHolding.objects.filter(person=cadre).order_by("valid_from").values_list("position", "unit__code", "valid_to")) == [
+        ("Chủ tịch UBND phường", "CT.NK.01", dt.date(2023, 3, 1)),
+        ("Trưởng phòng Nội vụ quận", "CT.CR", None),
+    ]
