@@ -85,3 +85,19 @@ def suspended(connection, tables: Iterable[str] | None = None) -> Iterator[None]
         yield
     finally:
         install(connection, tables)
+
+
+def reinstall_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """post_migrate receiver: put back triggers a migration may have dropped.
+
+    On SQLite, altering a table's columns rebuilds it (create, copy, drop, rename), and the
+    triggers go with the dropped table. Reinstalling after every migrate keeps the log
+    append-only whatever later migrations do.
+    """
+    from django.db import connections
+
+    if sender.label != "core":
+        return
+    connection = connections[using]
+    existing = set(connection.introspection.table_names())
+    install(connection, [t for t in APPEND_ONLY_TABLES if t in existing])

@@ -12,7 +12,9 @@ and everyone logs in again after a restore.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 import json
 import tempfile
 import zipfile
@@ -20,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
+from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -74,20 +78,39 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _FullPrecision(DjangoJSONEncoder):
+    # Django's encoder cuts datetimes to milliseconds; a backup keeps every microsecond, which
+    # the audit chain's hashes cover.
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _ordered_models() -> list:
+    by_app: dict = {}
+    for model in record_models():
+        by_app.setdefault(apps.get_app_config(model._meta.app_label), []).append(model)
+    return serializers.sort_dependencies(by_app.items(), allow_cycles=True)
+
+
 def _dump(path: Path) -> dict[str, int]:
-    with transaction.atomic():
+    encoder = _FullPrecision(ensure_ascii=False, separators=(",", ":"))
+    with transaction.atomic(), open(path, "w", encoding="utf-8") as out:
         if connection.vendor == "postgresql":
             # One snapshot for every table: a consistent backup while clerks keep working.
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         counts = row_counts()
-        call_command(
-            "dumpdata",
-            *[m._meta.label for m in record_models()],
-            natural_foreign=True,
-            output=str(path),
-            verbosity=0,
-        )
+        out.write("[")
+        first = True
+        for model in _ordered_models():
+            rows = model._default_manager.order_by("pk").iterator(chunk_size=2000)
+            while chunk := list(itertools.islice(rows, 2000)):
+                for obj in serializers.serialize("python", chunk, use_natural_foreign_keys=True):
+                    out.write(("" if first else ",\n") + encoder.encode(obj))
+                    first = False
+        out.write("]\n")
     return counts
 
 
@@ -131,7 +154,7 @@ def _read_manifest(zf: zipfile.ZipFile, path: Path) -> dict:
 
 
 def backup_check(path: Path) -> dict:
-    """Open and verify a backup without touching the database; returns its manifest."""
+    """Verify a backup's integrity, and that it fits this database's schema; returns its manifest."""
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as zf:
@@ -149,17 +172,17 @@ def backup_check(path: Path) -> dict:
         raise BackupError(MSG_DAMAGED.format(path=path, why="thiếu data.json")) from exc
     if digest.hexdigest() != manifest.get("data_sha256"):
         raise BackupError(MSG_DAMAGED.format(path=path, why="mã kiểm tra SHA-256 không khớp"))
+    current = schema_version()
+    if manifest["schema"] != current:
+        differ = sorted(k for k in set(current) | set(manifest["schema"]) if current.get(k) != manifest["schema"].get(k))
+        detail = ", ".join(f"{k}: {manifest['schema'].get(k)} ≠ {current.get(k)}" for k in differ[:5])
+        raise BackupError(MSG_SCHEMA.format(detail=detail))
     return manifest
 
 
 def restore_read(path: Path) -> Restored:
     path = Path(path)
     manifest = backup_check(path)
-    current = schema_version()
-    if manifest["schema"] != current:
-        differ = sorted(k for k in set(current) | set(manifest["schema"]) if current.get(k) != manifest["schema"].get(k))
-        detail = ", ".join(f"{k}: {manifest['schema'].get(k)} ≠ {current.get(k)}" for k in differ[:5])
-        raise BackupError(MSG_SCHEMA.format(detail=detail))
     present = {label: n for label, n in row_counts().items() if n}
     if present:
         raise BackupError(MSG_NOT_EMPTY.format(detail=", ".join(f"{k}: {v}" for k, v in sorted(present.items())[:5])))

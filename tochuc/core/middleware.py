@@ -10,6 +10,7 @@ correlation id that is also in the log.
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from collections.abc import Callable
 
@@ -27,9 +28,10 @@ from tochuc.accounts.ratelimit import classify, hit
 
 logger = logging.getLogger("tochuc.security")
 
-# Content-Security-Policy: no inline or foreign script, no plugins, no framing, no <base> games.
+# Content-Security-Policy: no foreign or injected script, no plugins, no framing, no <base> games.
+# An inline <script> runs only with the request's nonce: `<script nonce="{{ request.csp_nonce }}">`.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
@@ -54,12 +56,13 @@ class SecurityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.correlation_id = uuid.uuid4().hex[:16]  # type: ignore[attr-defined]
+        request.csp_nonce = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
         response = self.get_response(request)
         self._log_outcome(request, response)
         if getattr(request, "failed_with", None) and response.status_code >= 500:
             response = self._generic_error(request)
         response["X-Request-ID"] = request.correlation_id
-        response.setdefault("Content-Security-Policy", CSP)
+        response.setdefault("Content-Security-Policy", CSP.format(nonce=request.csp_nonce))
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         user = getattr(request, "user", None)

@@ -1,0 +1,177 @@
+#!/usr/bin/env python
+"""Crash consistency of imports (SECURITY.md D5): SIGKILL `tochuc import` at random moments.
+
+For each database (a scratch SQLite file, and a scratch PostgreSQL database when --pg-url is
+given), on a freshly migrated database seeded with a unit tree:
+  1. write a CSV folder of N new people and N admissions (codes unique to the run);
+  2. start `tochuc import DIR --confirm-warnings` and SIGKILL it after a random delay, drawn
+     between 0 and 1.3 x the time a dry run of the same folder takes;
+  3. check: the people and events counts are either unchanged or grew by exactly N (all or
+     nothing), `PRAGMA integrity_check` is ok on SQLite, `tochuc rebuild --check` is clean, and
+     `tochuc audit verify` is clean.
+After the runs, the last killed batch is imported again to completion (the import can be rerun).
+
+    .venv/bin/python scripts/crash_import.py --runs 20 --rows 2000 \
+        --pg-url postgres://postgres@127.0.0.1:5432/postgres
+
+It takes minutes, so it is not part of `bin/test`; CI runs it in the nightly job. Exit 1 on any
+inconsistency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOCHUC = [sys.executable, "-m", "tochuc"]
+UNITS = [
+    ("CR", "Đảng bộ thử nghiệm sự cố", "provincial", "", "01/01/1975"),
+    ("CR.01", "Chi bộ thử nghiệm 1", "branch", "CR", "01/01/1975"),
+    ("CR.02", "Chi bộ thử nghiệm 2", "branch", "CR", "01/01/1975"),
+]
+
+
+def run(args: list[str], env: dict, check: bool = True, **kw) -> subprocess.CompletedProcess:
+    result = subprocess.run([*TOCHUC, *args], env=env, cwd=ROOT, capture_output=True, text=True, **kw)
+    if check and result.returncode != 0:
+        raise SystemExit(f"`tochuc {' '.join(args)}` failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def write_batch(folder: Path, tag: str, rows: int, with_units: bool) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if with_units:
+        with open(folder / "units.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["code", "name", "kind", "parent_code", "founded_on"])
+            w.writerows(UNITS)
+    with open(folder / "people.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["code", "full_name", "birth_date", "sex"])
+        for n in range(rows):
+            w.writerow([f"{tag}{n:06d}", f"Nguyễn Văn Thử {n}", f"{1 + n % 28:02d}/0{1 + n % 9}/19{60 + n % 40}", "nam"])
+    with open(folder / "events.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["person_code", "kind", "effective_on", "unit_code"])
+        for n in range(rows):
+            w.writerow([f"{tag}{n:06d}", "admission", "10/05/2020", f"CR.0{1 + n % 2}"])
+
+
+def counts(env: dict) -> tuple[int, int]:
+    code = (
+        "import django; django.setup();"
+        "from tochuc.people.models import Person; from tochuc.events.models import Event;"
+        "print(Person.objects.count(), Event.objects.count())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "tochuc.settings"},
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def integrity(env: dict) -> str:
+    path = env.get("TOCHUC_SQLITE_PATH")
+    if not path:
+        return "ok"
+    with sqlite3.connect(path) as db:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def campaign(label: str, env: dict, runs: int, rows: int, workdir: Path, seed: int) -> dict:
+    rng = random.Random(seed)
+    run(["migrate", "--noinput"], env)
+    first = workdir / f"{label}-seed"
+    write_batch(first, "S", 1, with_units=True)
+    run(["import", str(first), "--confirm-warnings"], env)
+    probe = workdir / f"{label}-probe"
+    write_batch(probe, "P", rows, with_units=False)
+    started = time.monotonic()
+    run(["import", str(probe), "--dry-run", "--confirm-warnings"], env)
+    full = time.monotonic() - started
+    stats = {"runs": 0, "nothing": 0, "all": 0, "failures": [], "dry_run_seconds": round(full, 1)}
+    last_killed = None
+    for i in range(runs):
+        batch = workdir / f"{label}-batch{i}"
+        write_batch(batch, f"K{i:02d}X", rows, with_units=False)
+        before = counts(env)
+        delay = rng.uniform(0.0, full * 1.3)
+        proc = subprocess.Popen([*TOCHUC, "import", str(batch), "--confirm-warnings"], env=env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        killed = proc.poll() is None
+        if killed:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        after = counts(env)
+        stats["runs"] += 1
+        if after == before:
+            stats["nothing"] += 1
+            last_killed = batch
+        elif after == (before[0] + rows, before[1] + rows):
+            stats["all"] += 1
+        else:
+            stats["failures"].append(f"run {i}: counts {before} -> {after} (delay {delay:.2f}s)")
+        check = integrity(env)
+        if check != "ok":
+            stats["failures"].append(f"run {i}: integrity_check {check}")
+        rebuilt = run(["rebuild", "--check"], env, check=False)
+        if rebuilt.returncode != 0:
+            stats["failures"].append(f"run {i}: rebuild --check: {rebuilt.stdout[-500:]}")
+        chain = run(["audit", "verify"], env, check=False)
+        if chain.returncode != 0:
+            stats["failures"].append(f"run {i}: audit verify: {chain.stderr[-300:]}")
+        print(f"[{label}] run {i + 1}/{runs}: kill after {delay:.2f}s ({'killed' if killed else 'finished'}), "
+              f"people {before[0]} -> {after[0]}", flush=True)
+    if last_killed is not None:
+        before = counts(env)
+        run(["import", str(last_killed), "--confirm-warnings"], env)
+        after = counts(env)
+        stats["rerun_ok"] = after == (before[0] + rows, before[1] + rows)
+        if not stats["rerun_ok"]:
+            stats["failures"].append(f"rerun of {last_killed.name}: {before} -> {after}")
+    return stats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=2000, help="people (and as many admissions) per batch")
+    parser.add_argument("--pg-url", help="a PostgreSQL server URL; a scratch database is created on it")
+    parser.add_argument("--seed", type=int, default=20261127)
+    args = parser.parse_args()
+    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="tochuc-crash-") as tmp:
+        work = Path(tmp)
+        targets = [("sqlite", {**base, "TOCHUC_SQLITE_PATH": str(work / "crash.sqlite3"), "TOCHUC_VAR_DIR": tmp})]
+        if args.pg_url:
+            import psycopg
+
+            name = f"tochuc_crash_{os.getpid()}"
+            with psycopg.connect(args.pg_url, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            targets.append(("postgresql", {**base, "DATABASE_URL": args.pg_url.rsplit("/", 1)[0] + "/" + name}))
+        try:
+            for label, env in targets:
+                stats = campaign(label, env, args.runs, args.rows, work, args.seed)
+                print(f"[{label}] {stats}")
+                failures += len(stats["failures"])
+        finally:
+            if args.pg_url:
+                with psycopg.connect(args.pg_url, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print("CRASH CONSISTENCY: " + ("OK" if failures == 0 else f"{failures} FAILURES"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Second factor (SECURITY.md A3): TOTP for administrators and specialists, or for everyone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tochuc.accounts.models import AuthEvent
+
+OTP = "/tai-khoan/xac-thuc/"
+
+
+def _token(device: TOTPDevice) -> str:
+    device.refresh_from_db()
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
+def _enrolled(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def test_outside_production_the_default_asks_no_second_factor(personas):
+    client = Client()
+    client.force_login(personas.city_admin)
+    assert client.get("/").status_code == 200
+
+
+def test_staff_policy_sends_specialists_and_admins_to_the_second_factor(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "staff"
+    for user, expected in ((personas.district_specialist, 302), (personas.city_admin, 302), (personas.viewer, 200)):
+        client = Client()
+        client.force_login(user)
+        response = client.get("/")
+        assert response.status_code == expected, user
+        if expected == 302:
+            assert response["Location"] == f"{OTP}?next=/"
+
+
+def test_all_policy_asks_everyone(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "all"
+    client = Client()
+    client.force_login(personas.viewer)
+    assert client.get("/")["Location"] == f"{OTP}?next=/"
+
+
+def test_first_login_enrols_a_device_with_a_code_then_lets_the_user_in(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "staff"
+    client = Client()
+    client.force_login(personas.district_specialist)
+    page = client.get(OTP)
+    device = TOTPDevice.objects.get(user=personas.district_specialist)
+    assert not device.confirmed and "otpauth://totp/" in page.content.decode()
+    response = client.post(OTP, {"token": _token(device), "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+    assert AuthEvent.objects.filter(user=personas.district_specialist, action="auth.otp_setup").count() == 1
+
+
+def test_a_code_cannot_be_used_twice(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "staff"
+    device = _enrolled(personas.city_admin)
+    with time_machine.travel(timezone.now(), tick=False):
+        token = _token(device)
+        first, second = Client(), Client()
+        for client in (first, second):
+            client.force_login(personas.city_admin)
+        assert first.post(OTP, {"token": token}).status_code == 302
+        assert second.post(OTP, {"token": token}).status_code == 200
+        assert second.get("/").status_code == 302
+    assert AuthEvent.objects.filter(action="auth.otp", result="failed").count() == 1
+
+
+def test_a_code_older_than_the_window_is_refused(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "staff"
+    device = _enrolled(personas.city_admin)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        token = _token(device)
+        traveller.move_to(start + dt.timedelta(seconds=95))
+        client = Client()
+        client.force_login(personas.city_admin)
+        assert client.post(OTP, {"token": token}).status_code == 200
+        assert client.get("/").status_code == 302
+
+
+def test_guesses_are_throttled(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "staff"
+    device = _enrolled(personas.city_admin)
+    with time_machine.travel(timezone.now(), tick=False):
+        client = Client()
+        client.force_login(personas.city_admin)
+        for guess in range(10):
+            client.post(OTP, {"token": f"{guess:06d}"})
+        # After the first wrong code the device waits before checking again: the next nine guesses
+        # and even the right code are refused unchecked.
+        assert client.post(OTP, {"token": _token(device)}).status_code == 200
+        device.refresh_from_db()
+        assert device.throttling_failure_count == 1
+    assert AuthEvent.objects.filter(action="auth.otp", result="failed").count() == 11
