@@ -63,6 +63,16 @@ class PeriodForm(forms.Form):
     code = forms.CharField(label="Nhiệm kỳ quy hoạch (ví dụ 2025-2030)", max_length=16, error_messages=REQUIRED)
 
 
+class PeriodSettingsForm(forms.Form):
+    max_candidates_per_post = forms.IntegerField(label="Số người tối đa cho một chức danh", min_value=1, max_value=20)
+    max_posts_per_person = forms.IntegerField(label="Số chức danh tối đa cho một người", min_value=1, max_value=20)
+    women_min_pct = forms.DecimalField(label="Tỷ lệ nữ tối thiểu (%)", required=False, min_value=0, max_value=100, localize=True)
+    young_min_pct = forms.DecimalField(label="Tỷ lệ cán bộ trẻ tối thiểu (%)", required=False, min_value=0, max_value=100, localize=True)
+    young_max_age = forms.IntegerField(label="Cán bộ trẻ: dưới … tuổi", min_value=20, max_value=70)
+    minority_min_pct = forms.DecimalField(label="Tỷ lệ dân tộc thiểu số tối thiểu (%)", required=False, min_value=0, max_value=100, localize=True)
+    source = forms.CharField(label="Căn cứ", max_length=255, required=False)
+
+
 class PlanningAddForm(forms.Form):
     person = forms.CharField(label="Mã hồ sơ người", max_length=64, error_messages=REQUIRED)
     post = forms.ModelChoiceField(queryset=None, label="Chức danh")

@@ -130,6 +130,26 @@ def planning_period_create(*, by, code: str, **thresholds) -> PlanningPeriod:
     return period
 
 
+PERIOD_SETTINGS = (
+    "max_candidates_per_post", "max_posts_per_person", "women_min_pct", "young_min_pct", "young_max_age", "minority_min_pct", "source",
+)
+
+
+@transaction.atomic
+def planning_period_update(*, by, period: PlanningPeriod, **values) -> PlanningPeriod:
+    """Change a period's limits and quotas (they are configurable: earlier guidance is uncertain)."""
+    period = PlanningPeriod.objects.select_for_update().get(pk=period.pk)
+    changes = {}
+    for name in PERIOD_SETTINGS:
+        if name in values and getattr(period, name) != values[name]:
+            changes[name] = [str(getattr(period, name)), str(values[name])]
+            setattr(period, name, values[name])
+    if changes:
+        period.save(update_fields=list(changes))
+        audit(by=by, action="planning_period.update", obj=period, changes=changes)
+    return period
+
+
 # --- events -----------------------------------------------------------------------------------
 
 

@@ -192,33 +192,24 @@ def period(request: HttpRequest, code: str) -> HttpResponse:
     on, day_error = parse_day(request.GET.get("ngay"))
     posts_qs = post_list(scope=scope).filter(active=True).order_by("unit__code", "name")
     form = f.PlanningAddForm(request.POST or None, posts=posts_qs)
-    remove_form = None
     warnings = []
+    settings_form = f.PeriodSettingsForm(
+        request.POST if request.POST.get("action") == "settings" else None,
+        initial={name: getattr(period, name) for name in services.PERIOD_SETTINGS},
+    )
     if request.method == "POST":
         require(_best(scope, RECORD))
         action = request.POST.get("action", "add")
-        if action == "remove":
-            remove_form = f.PlanningRemoveForm(request.POST)
-            form = f.PlanningAddForm(posts=posts_qs)
-            if remove_form.is_valid():
-                d = remove_form.cleaned_data
-                person = scoping.get_person(scope, d["person"])
-                post = get_post(scope=scope, pk=d["post"])
-                require(scoping.allows(scoping.role_for_unit(scope, post.unit), RECORD))
-                try:
-                    services.planning_remove(by=request.user, person=person, post=post, period=period, effective_on=d["effective_on"],
-                                             reason=d["reason"], confirm=confirmed_codes(request))
-                except RecordRefused as refused:
-                    for finding in refused.findings:
-                        messages.error(request, str(finding))
-                else:
-                    messages.success(request, f"Đã đưa {person.full_name} ra khỏi quy hoạch chức danh {post.name}")
+        if action == "settings":
+            require(_best(scope, CATALOGUE))
+            if settings_form.is_valid():
+                services.planning_period_update(by=request.user, period=period, **settings_form.cleaned_data)
+                messages.success(request, "Đã lưu các tỷ lệ, giới hạn của nhiệm kỳ quy hoạch")
                 return redirect("cadres:period", period.code)
-            for errors in remove_form.errors.values():
-                for e in errors:
-                    messages.error(request, e)
-            return redirect("cadres:period", period.code)
-        if form.is_valid():
+            form = f.PlanningAddForm(posts=posts_qs)
+        elif action == "remove":
+            return _planning_remove(request, scope, period)
+        elif form.is_valid():
             d = form.cleaned_data
             person = _find_person(scope, d["person"])
             if person is None:
@@ -242,8 +233,32 @@ def period(request: HttpRequest, code: str) -> HttpResponse:
         {
             "period": period, "rows": [(r, post_ids.get((r.post, r.unit_id))) for r in rows], "quotas": quotas(period, rows),
             "form": form, "warnings": warnings, "on": on, "day_error": day_error, "can_record": _best(scope, RECORD), "today": scoping.today(),
+            "settings_form": settings_form, "can_manage": _best(scope, CATALOGUE),
         },
     )
+
+
+def _planning_remove(request: HttpRequest, scope, period: PlanningPeriod) -> HttpResponse:
+    """Take someone off the list from a row's small form; the outcome is told as a page message."""
+    remove_form = f.PlanningRemoveForm(request.POST)
+    if not remove_form.is_valid():
+        for errors in remove_form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("cadres:period", period.code)
+    d = remove_form.cleaned_data
+    person = scoping.get_person(scope, d["person"])
+    post = get_post(scope=scope, pk=d["post"])
+    require(scoping.allows(scoping.role_for_unit(scope, post.unit), RECORD))
+    try:
+        services.planning_remove(by=request.user, person=person, post=post, period=period, effective_on=d["effective_on"],
+                                 reason=d["reason"], confirm=confirmed_codes(request))
+    except RecordRefused as refused:
+        for finding in refused.findings:
+            messages.error(request, str(finding))
+    else:
+        messages.success(request, f"Đã đưa {person.full_name} ra khỏi quy hoạch chức danh {post.name}")
+    return redirect("cadres:period", period.code)
 
 
 @login_required

@@ -232,3 +232,16 @@ def test_a_specialist_sets_a_quota_written_the_vietnamese_way(client, personas, 
     from tochuc.cadres.models import StreamliningTarget
 
     assert StreamliningTarget.objects.get().reduction_pct == Decimal("10.5")
+
+
+def test_a_specialist_changes_the_quotas_of_a_period_and_the_clerk_cannot(client, personas, periods):
+    data = {"action": "settings", "max_candidates_per_post": "2", "max_posts_per_person": "3", "women_min_pct": "30", "young_min_pct": "",
+            "young_max_age": "45", "minority_min_pct": "12,5", "source": "Hướng dẫn của Thành ủy"}
+    assert login(client, personas.branch_clerk).post("/can-bo/quy-hoach/2020-2025/", data).status_code == 403
+    response = login(client, personas.district_specialist).post("/can-bo/quy-hoach/2020-2025/", data)
+    assert response.status_code == 302
+    period = periods["2020-2025"]
+    period.refresh_from_db()
+    assert (period.max_candidates_per_post, period.women_min_pct, period.young_min_pct, period.young_max_age, period.minority_min_pct) == (
+        2, Decimal("30"), None, 45, Decimal("12.5")
+    )
