@@ -145,7 +145,6 @@ def _unit_page(
     *,
     forms: dict[str, DecisionForm] | None = None,
     warnings=(),
-    status: int = 200,
 ) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     day, date_error = parse_day(request.GET.get("ngay"))
@@ -205,7 +204,7 @@ def _unit_page(
             }
             for slug, (action, label) in ACTIONS.items()
         ]
-    return render(request, "units/unit_detail.html", context, status=status)
+    return render(request, "units/unit_detail.html", context)
 
 
 @login_required

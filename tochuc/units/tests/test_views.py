@@ -401,3 +401,17 @@ def test_a_unit_name_with_markup_is_shown_as_text(client, personas, tree):
         html = login(client, personas.city_admin).get(url).content.decode()
         assert '<script>alert("x")</script>' not in html
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_a_scope_too_large_for_one_page_stops_at_a_readable_depth(
+    client, personas, tree, members, monkeypatch
+):
+    monkeypatch.setattr("tochuc.units.views.TREE_NODE_LIMIT", 3)
+    response = login(client, personas.city_admin).get("/don-vi/")
+    assert outline(response) == [
+        "Đảng bộ thành phố Cần Thơ (4)",
+        "  Đảng bộ quận Cái Răng (1)",
+        "  Đảng bộ quận Ninh Kiều (3)",
+    ]
+    assert "Phạm vi lớn: cây chỉ hiển thị đến cấp đủ gọn" in text(response)
+    assert '<span class="code">…</span>' in response.content.decode()
