@@ -14,7 +14,7 @@ from tochuc.events.models import Event, Membership
 from tochuc.events.projections import memberships_on
 from tochuc.people.selectors import member_counts_by_unit
 from tochuc.units.models import Unit, UnitVersion
-from tochuc.units.services import unit_found, unit_rename, unit_reparent
+from tochuc.units.services import unit_found, unit_merge, unit_rename, unit_reparent
 
 pytestmark = pytest.mark.django_db
 
@@ -415,3 +415,16 @@ def test_a_scope_too_large_for_one_page_stops_at_a_readable_depth(
     ]
     assert "Phạm vi lớn: cây chỉ hiển thị đến cấp đủ gọn" in text(response)
     assert '<span class="code">…</span>' in response.content.decode()
+
+
+def test_the_history_of_a_unit_shows_the_units_that_joined_it_or_moved_under_it(
+    client, personas, tree
+):
+    unit_reparent(by=None, unit=tree["CT.NK.02"], parent=tree["CT.NK.01"], on=REORG)
+    unit_merge(by=None, unit=tree["CT.NK.01.02"], into=tree["CT.NK.01"], on=REORG)
+    page = text(login(client, personas.city_admin).get("/don-vi/CT.NK.01/"))
+    assert (
+        "01/07/2025 Chuyển trực thuộc Chi bộ Trường THPT Châu Văn Liêm chuyển về trực thuộc đơn vị này"
+        in page
+    )
+    assert "01/07/2025 Hợp nhất, sáp nhập Chi bộ khu vực 2 sáp nhập vào đơn vị này" in page
