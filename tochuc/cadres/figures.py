@@ -13,7 +13,6 @@ Decimals with two places (None when the base is zero).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db.models import Q, Sum
@@ -131,7 +130,3 @@ def cadre_figures(unit: Unit, period: PeriodLike) -> dict[str, Any]:
         {"person_id": g.person.pk, "full_name": g.person.full_name, "post": g.post.name, "needs": [n.label for n in g.needs]} for g in gaps
     ])
     return {"figures": figures, "rows": rows}
-
-
-def as_decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(value)
