@@ -205,16 +205,20 @@ ORDER BY p.search_key, p.id LIMIT 50
 
 
 def search_floor(folded_words: list[str]) -> list[tuple]:
-    """People whose name has every word as the start of a word (unscoped: the admin's scope is
-    the whole deployment)."""
+    """How many people have every word as the start of a word of their name, and the first 50
+    (unscoped: the bench user's scope is the whole deployment)."""
     clauses, params = [], {}
     for i, w in enumerate(folded_words):
         clauses.append(f"(p.search_key LIKE %(w{i})s OR p.search_key LIKE %(x{i})s)")
         params[f"w{i}"] = w + "%"
         params[f"x{i}"] = "% " + w + "%"
+    where = " AND ".join(clauses) or "1=1"
     with connection.cursor() as cur:
-        cur.execute(SEARCH.format(words=" AND ".join(clauses) or "1=1"), params)
-        return cur.fetchall()
+        # The page shows how many were found: the count is part of the work.
+        cur.execute(f"SELECT COUNT(*) FROM people_person p WHERE {where}", params)
+        count = cur.fetchone()[0]
+        cur.execute(SEARCH.format(words=where), params)
+        return [(count,), *cur.fetchall()]
 
 
 ROLLUP_NATION = """
