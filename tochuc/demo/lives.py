@@ -140,6 +140,7 @@ class LifeBuilder:
         self.planned: set[tuple] = set()
         self.admitted_here = True
         self.started_on = dt.date.min
+        self.exam_unit: int | None = None  # where a civil servant may sit a leadership exam
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -267,6 +268,9 @@ class LifeBuilder:
             maybe(0.006, "temporary")
         else:
             maybe(0.008, "transfer")
+        if year >= 2018 and 30 <= age <= 50 and self.exam_unit is not None:
+            # competitive exams for leadership posts (the 2017 pilot, DOMAIN-RULES.md §5.6): most fail
+            maybe(0.004, "exam", ("Phó Trưởng phòng", self.exam_unit, "passed" if rng.random() < 0.25 else "failed"))
         if dt.date(year, 1, 1) <= self.protected_until:
             return
         # The rare events in one draw, then which one.
@@ -486,6 +490,9 @@ def ordinary_life(builder: LifeBuilder, kind: str, year: int) -> Life:
         if age_on(birth, on) < 18:
             birth = add_years(on, -18) - dt.timedelta(days=40)
         person = builder.profile(birth, sex, branch.id)
+        if branch.flavour in ("agency", "health", "school"):
+            agencies = plan.agency_ids
+            builder.exam_unit = agencies[rng.randrange(len(agencies))] if agencies else None
         builder.admit(on, branch.id)
     elif kind in ("stock", "arrive"):
         admitted = on - dt.timedelta(days=int(rng.uniform(1, 25 if kind == "arrive" else 30) * 365.25))
@@ -596,7 +603,8 @@ def schedule_term(builder: LifeBuilder, term: CadreTerm, spec: CadreSpec) -> Non
     if rng.random() < 0.3:
         on = add_years(start, 2)
         nxt = next((p for p in PLANNING_PERIODS if p[0] <= on.year + 3 < p[1]), None)
-        if nxt and on <= until and (term.end is None or on < term.end):
+        # only someone who can serve the whole planned term (QĐ 50-2021, HD 16-2022)
+        if nxt and on <= until and (term.end is None or on < term.end) and retirement_on(spec.birth, spec.sex) > dt.date(nxt[1], 12, 31):
             higher = "Bí thư" if post.position.startswith("Phó") else f"{post.position} (cấp trên)"
             builder.schedule(on, "decision", Ev("planning", on, subtype="add", position=higher, term=f"{nxt[0]}-{nxt[1]}", decided_by=by))
             if rng.random() < 0.4 or term.exit == "removal_from_post":

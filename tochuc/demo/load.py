@@ -48,9 +48,9 @@ from tochuc.units.projection import UnitEventData, compute_versions
 BATCH = 4000  # people generated, folded and written together
 
 # Admissions per year for a city of 60 000 members (before scaling): slow growth after 1975,
-# faster from the late 1990s; about 2-4% of the membership a year recently (DOMAIN-RULES.md §9:
+# faster from the late 1990s; about 3% of the membership a year recently (DOMAIN-RULES.md §9:
 # Cần Thơ admitted 1 614 by May 2017 and 1 988 by November 2019).
-ADMISSIONS = ((1975, 520), (1986, 650), (1996, 1150), (2006, 1800), (2016, 2150))
+ADMISSIONS = ((1975, 600), (1986, 750), (1996, 1300), (2006, 1850), (2016, 1750))
 STOCK = 5200  # members of 1975 admitted before (arriving with their admission date)
 ARRIVALS = 140  # members arriving from outside the province each year, from 1980
 CANDIDATES = 0.012  # share of people who have only attended the party-awareness course
@@ -157,19 +157,37 @@ class Sink:
         adapted = [
             tuple((a(row.get(n, d)) if a is not None else row.get(n, d)) for n, d, a in plan) for row in rows
         ]
-        if not adapted:
+        return self._insert(model, fields, adapted)
+
+    def write_events(self, events: list[Ev]) -> int:
+        """The hot path (most rows are events): tuples built directly when the table has the
+        columns this module knows, the generic path otherwise."""
+        names = [f.attname for f in Event._meta.concrete_fields]
+        if names != EVENT_COLUMNS:
+            return self.write(Event, (event_row(ev) for ev in events), with_pk=True)
+        now = _sqlite_datetime(self.now) if self.vendor == "sqlite" else self.now
+        rows = [
+            (ev.id, ev.person, ev.unit, ev.kind, ev.subtype, ev.on, ev.end_on, ev.to_unit, ev.position, ev.term, ev.year,
+             ev.decision_no, ev.decided_on, ev.decided_by, ev.note, _json(ev.details) if ev.details else "{}", "[]", "demo", None, now)
+            for ev in events
+        ]
+        return self._insert(Event, Event._meta.concrete_fields, rows)
+
+    def _insert(self, model: type[models.Model], fields: Iterable[models.Field], rows: list[tuple]) -> int:
+        if not rows:
             return 0
-        table = model._meta.db_table
+        fields = list(fields)
+        table = connection.ops.quote_name(model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         with connection.cursor() as cur:
             if self.vendor == "postgresql":
-                with cur.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-                    for row in adapted:
+                with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(fields))
-                cur.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES ({marks})", adapted)
-        return len(adapted)
+                cur.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        return len(rows)
 
     def write_objects(self, model: type[models.Model], objs: Iterable[models.Model]) -> int:
         names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
@@ -178,6 +196,12 @@ class Sink:
 
 def _next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+
+
+EVENT_COLUMNS = [
+    "id", "person_id", "unit_id", "kind", "subtype", "effective_on", "end_on", "to_unit_id", "position", "term", "year",
+    "decision_no", "decided_on", "decided_by", "note", "details", "confirmed", "source", "recorded_by_id", "recorded_at",
+]
 
 
 def event_row(ev: Ev) -> dict[str, Any]:
@@ -297,7 +321,7 @@ class Generator:
         for ev in events:
             ev.id = self.next_event
             self.next_event += 1
-        self.sink.write(Event, (event_row(ev) for ev in events), with_pk=True)
+        self.sink.write_events(events)
         tree = [unit_event_data(ev) for ev in events if ev.kind in ("founding", "rename", "reparent", "merger", "dissolution")]
         by_unit: dict[int, list[UnitEventData]] = {u.id: [] for u in units}
         for e in tree:
@@ -375,7 +399,7 @@ class Generator:
                 disciplined.add((p.id, year))
             self.collect_evaluations(plan, p.id, folded.intervals, evaluations)
         self.sink.write(Person, person_rows, with_pk=True)
-        self.sink.write(Event, (event_row(ev) for ev in events), with_pk=True)
+        self.sink.write_events(events)
         self.sink.write_objects(Membership, memberships)
         # PersonState's primary key is the person: written with it.
         self.sink.write(PersonState, ({f.attname: getattr(s, f.attname) for f in PersonState._meta.concrete_fields} for s in states), with_pk=True)
@@ -424,7 +448,7 @@ class Generator:
             ev.id = self.next_event
             self.next_event += 1
         for start in range(0, len(events), 50_000):
-            self.sink.write(Event, (event_row(ev) for ev in events[start : start + 50_000]), with_pk=True)
+            self.sink.write_events(events[start : start + 50_000])
         self.stats.events.update(ev.kind for ev in events)
         self.say(f"{plan.spec.code}: {len(events)} đánh giá, xếp loại đảng viên")
 

@@ -86,7 +86,7 @@ class Shape:
     districts: int | None = None  # None: every district of the spec
     wards: int | None = None  # per district; None: every ward
     others: int = 22  # other grassroots organisations per district
-    branches: tuple[int, int] = (8, 12)  # branches per ward committee
+    branches: tuple[int, int] = (10, 16)  # branches per ward committee
     blocs: int | None = None
     bloc_factor: float = 1.0
     agencies: int | None = None
@@ -120,6 +120,7 @@ class ProvincePlan:
         self._unit_discipline()
         self._unit_evaluations()
         self.member_units = [u for u in self.units.values() if u.weight > 0]
+        self.agency_ids = [u.id for u in self.units.values() if u.kind == "agency"]
         self._index_member_units()
 
     # --- building ------------------------------------------------------------------------
