@@ -10,12 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect, sync_playwright
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-from tochuc.conftest import PASSWORD  # noqa: E402
+from tochuc.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
