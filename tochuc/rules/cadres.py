@@ -64,7 +64,7 @@ MSG_PLANNING_AGE = (
     "{name} không đủ tuổi công tác trọn một nhiệm kỳ để quy hoạch chức danh {post} nhiệm kỳ {term}: "
     "nghỉ hưu ngày {retire} ({age}) ({source})"
 )
-MSG_UNKNOWN_PERIOD = "Nhiệm kỳ quy hoạch {term} chưa được khai báo: chức danh {post} của {name} (kiểm tra nhiệm kỳ)"
+MSG_UNKNOWN_PERIOD = "Nhiệm kỳ quy hoạch {term} chưa được khai báo: chưa kiểm tra giới hạn số người, số chức danh khi quy hoạch {name} cho chức danh {post}"
 
 DECISION_ACTIONS = {
     "appointment": "bổ nhiệm",
@@ -419,7 +419,9 @@ def planning_list(draft: Draft, ctx: Context) -> Iterator[Finding]:
             MSG_ALREADY_PLANNED.format(name=name, term=term, post=post, since=el.fmt(same_post[0].added_on)), "position",
         )
     elif draft.subtype == "add" and period_by_code(term) is None:
-        yield Finding("cadres.planning_period", Level.WARNING, MSG_UNKNOWN_PERIOD.format(term=term, post=post, name=name), "term")
+        # Info, not a warning: old planning entries are imported before anyone declares their
+        # period; the limits and quotas are then simply not checked.
+        yield Finding("cadres.planning_period", Level.INFO, MSG_UNKNOWN_PERIOD.format(term=term, post=post, name=name), "term")
 
 
 def _planning_findings(draft: Draft, ctx: Context, source: str) -> Iterator[Finding]:

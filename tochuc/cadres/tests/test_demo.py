@@ -1,33 +1,50 @@
-"""The demo extension gives the cadre screens something to show."""
+"""The demo extension gives the cadre screens something to show (run on the fixture tree, not a
+generated city, to stay fast)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from types import SimpleNamespace
 
 import pytest
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_city_has_posts_plans_quotas_rotations_and_a_selection(db):
-    from tochuc.cadres.models import (
-        PlanningPeriod,
-        Post,
-        PostStandard,
-        Selection,
-        StaffingQuota,
-        StreamliningTarget,
-    )
-    from tochuc.events.models import Event
-
+def test_the_extension_is_registered_with_the_demo_hook():
     extensions = pytest.importorskip("tochuc.demo.extensions")
-    Generator = pytest.importorskip("tochuc.demo.load").Generator
-
     assert any(f.__name__ == "cadre_demo" for f in extensions.registered())
-    Generator(scale="tiny", seed=1, until=dt.date(2026, 6, 30)).run()
-    assert Post.objects.count() > 10
-    assert PostStandard.objects.count() == Post.objects.count()
-    assert {"2020-2025", "2025-2030"} <= set(PlanningPeriod.objects.values_list("code", flat=True))
-    assert StaffingQuota.objects.filter(year=2021).exists() and StreamliningTarget.objects.exists()
-    assert Event.objects.filter(kind="decision", subtype="rotation", source="demo").exists()
+
+
+def test_the_demo_extension_adds_posts_periods_quotas_rotations_and_a_selection(tree, make_person, record):
+    from tochuc.cadres.demo import cadre_demo
+    from tochuc.cadres.models import PlanningPeriod, Post, PostStandard, Selection, StaffingQuota, StreamliningTarget
+    from tochuc.events.models import Event
+    from tochuc.people.models import Person
+
+    people = []
+    for i, name in enumerate(("Lê Văn Một", "Trần Thị Hai", "Phạm Văn Ba", "Võ Thị Bốn")):
+        p = make_person(name, birth_date=dt.date(1980 + i, 3, 1), sex="female" if i % 2 else "male")
+        record(p, "admission", dt.date(2010, 1, 5), unit=tree["CT.NK.01.01"])
+        record(p, "recognition", dt.date(2011, 1, 5), unit=tree["CT.NK.01.01"])
+        people.append(p)
+    record(people[0], "decision", dt.date(2019, 6, 1), subtype="appointment", position="Chủ tịch UBND phường", unit=tree["CT.NK.01"], confirm={"cadres.planning_required"})
+    record(people[1], "decision", dt.date(2019, 6, 1), subtype="appointment", position="Bí thư Đảng ủy phường", unit=tree["CT.CR.01"], confirm={"cadres.planning_required"})
+    for p in people[1:3]:
+        record(p, "planning", dt.date(2021, 2, 1), subtype="add", position="Phó Chủ tịch UBND quận", unit=tree["CT.NK"], term="2020-2025")
+    context = SimpleNamespace(seed=1, scale="tiny", until=dt.date(2026, 6, 30), units=tree, people=Person.objects.all(), say=lambda line: None)
+
+    cadre_demo(random.Random("1:cadres"), context)
+
+    assert sorted(Post.objects.values_list("name", "unit__code", "managing_level", "is_party_committee")) == [
+        ("Bí thư Đảng ủy phường", "CT.CR.01", "district", True),
+        ("Chủ tịch UBND phường", "CT.NK.01", "district", False),
+        ("Phó Chủ tịch UBND quận", "CT.NK", "provincial", False),
+    ]
+    assert PostStandard.objects.count() == 3
+    assert sorted(PlanningPeriod.objects.values_list("code", flat=True)) == ["2020-2025", "2025-2030"]
+    assert StaffingQuota.objects.filter(unit__code="CT", year=2015, quota=1200).exists()
+    assert StreamliningTarget.objects.filter(unit__code="CT.NK", base_year=2015, target_year=2021).exists()
+    assert Event.objects.filter(kind="decision", subtype="rotation", source="demo").count() == 2
     assert Selection.objects.filter(status="appointed").count() == 1
