@@ -19,7 +19,14 @@ def test_the_extension_is_registered_with_the_demo_hook():
 
 def test_the_demo_extension_adds_posts_periods_quotas_rotations_and_a_selection(tree, make_person, record):
     from tochuc.cadres.demo import cadre_demo
-    from tochuc.cadres.models import PlanningPeriod, Post, PostStandard, Selection, StaffingQuota, StreamliningTarget
+    from tochuc.cadres.models import (
+        PlanningPeriod,
+        Post,
+        PostStandard,
+        Selection,
+        StaffingQuota,
+        StreamliningTarget,
+    )
     from tochuc.events.models import Event
     from tochuc.people.models import Person
 
