@@ -26,7 +26,7 @@ def page():
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
         pg = context.new_page()
-        pg.set_default_timeout(15_000)
+        pg.set_default_timeout(30_000)
         yield pg
         context.close()
         browser.close()
