@@ -27,6 +27,16 @@ UNTIL = "2026-11-27"
 PG = "postgres://postgres@127.0.0.1:5432/"
 
 
+SECTION_KEYS = (
+    "Bảng tổng hợp sự kiện",
+    "Báo cáo năm (JSON)",
+    "Chi tiết chỉ số (trang đầu)",
+    "Tìm người theo tên không dấu",
+    "Trang web (Django test Client, đã đăng nhập)",
+    "Việc đến hạn",
+)
+
+
 def say(line: str) -> None:
     sys.stderr.write(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {line}\n")
     sys.stderr.flush()
@@ -106,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="PostgreSQL: ANALYZE trước khi đo (thống kê cho bộ lập kế hoạch)",
     )
+    run.add_argument(
+        "--only",
+        default="",
+        help="chỉ các phần này (tên phần, cách nhau bởi dấu phẩy; vd. báo cáo năm)",
+    )
     run.add_argument("--tag", default="", help="hậu tố tên kết quả, vd. no-analyze")
     run.add_argument(
         "--import", dest="do_import", action="store_true", help="đo nhập sổ XLSX và CSV (dài)"
@@ -129,14 +144,24 @@ def main(argv: list[str] | None = None) -> int:
     stats = harness.planner_statistics(analyze=args.analyze)
     say(f"đo {args.scale} / {args.db} (tải hệ thống {os.getloadavg()[0]:.2f}; {stats})…")
     res = harness.run_core(
-        scale=args.scale, db=args.db, year=args.year, runs=args.runs, warmup=args.warmup, say=say
+        scale=args.scale,
+        db=args.db,
+        year=args.year,
+        runs=args.runs,
+        warmup=args.warmup,
+        say=say,
+        only=tuple(
+            t
+            for t in SECTION_KEYS
+            if any(w.strip() and w.strip().lower() in t.lower() for w in args.only.split(","))
+        ),
     )
     res.facts["planner_statistics"] = stats
     if args.tag:
         res.db = f"{res.db}-{args.tag}"
     extra: dict = {"commit": harness.git_commit(), "until": args.until}
     script = ROOT / "bench" / "report.py"
-    if script.exists():
+    if script.exists() and not args.only:
         # The reports engineer's timing script (figures alone, whole report, drill-down with its
         # count, DOCX): run as it is, its lines kept in the results.
         say("bench/report.py…")

@@ -228,7 +228,7 @@ GROUP BY root_id, kind
 """
 
 RAW_BY_ANCHOR = """
-SELECT CAST(SUBSTR(v.path, 10, 8) AS INTEGER) AS anchor, e.kind, COUNT(*)
+SELECT CAST(NULLIF(SUBSTR(v.path, 10, 8), '') AS INTEGER) AS anchor, e.kind, COUNT(*)
 FROM events_event e
 JOIN units_unitversion v ON v.unit_id = e.unit_id
  AND v.valid_from <= e.effective_on AND (v.valid_to IS NULL OR v.valid_to > e.effective_on)

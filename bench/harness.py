@@ -144,9 +144,13 @@ def pick_units(year: int) -> Picks:
 
 
 def bench_user(n: int = 0):
-    """A specialist over every root (created once): the person page and the web load log in."""
+    """A specialist over every root of today's tree (as a provincial specialist is): the
+    person page, the search and the web load act as this user."""
+    from django.utils import timezone
+
     from tochuc.accounts.models import Grant, User
     from tochuc.units.models import UnitVersion
+    from tochuc.units.selectors import valid_on
 
     user, created = User.objects.get_or_create(
         username=f"bench{n:02d}", defaults={"is_active": True}
@@ -154,8 +158,16 @@ def bench_user(n: int = 0):
     if created:
         user.set_unusable_password()
         user.save()
-        for unit_id in set(UnitVersion.objects.filter(depth=0).values_list("unit_id", flat=True)):
-            Grant.objects.create(user=user, unit_id=unit_id, role="specialist")
+    roots = set(
+        UnitVersion.objects.filter(valid_on(timezone.localdate()), depth=0).values_list(
+            "unit_id", flat=True
+        )
+    )
+    if set(Grant.objects.filter(user=user).values_list("unit_id", flat=True)) != roots:
+        Grant.objects.filter(user=user).delete()
+        Grant.objects.bulk_create(
+            [Grant(user=user, unit_id=u, role="specialist") for u in sorted(roots)]
+        )
     return user
 
 
@@ -459,6 +471,7 @@ def run_core(
     runs: int = 5,
     warmup: int = 1,
     say: Callable[[str], None] = lambda line: None,
+    only: tuple[str, ...] = (),
 ) -> Results:
     """Every in-process section on the current database."""
     res = Results(scale, db, year)
@@ -499,6 +512,8 @@ def run_core(
         ),
     ]
     for line, title, section in sections:
+        if only and title not in only:
+            continue
         say(line)
         try:
             section()
