@@ -54,7 +54,11 @@ def child(path: str, dry_run: bool, trace: bool) -> None:
         # CPU time per stage too: on a shared machine wall time mostly measures the neighbours
         if total is not None and done >= total:
             now, cpu = time.perf_counter(), time.process_time()
-            stages[stage] = {"rows": done, "wall_s": round(now - last[0], 2), "cpu_s": round(cpu - last[1], 2)}
+            stages[stage] = {
+                "rows": done,
+                "wall_s": round(now - last[0], 2),
+                "cpu_s": round(cpu - last[1], 2),
+            }
             last[0], last[1] = now, cpu
             sys.stderr.write(f"  {stage}: {stages[stage]}\n")
 
