@@ -22,7 +22,8 @@ def classify(request: HttpRequest) -> str:
     name = (match.url_name or "") if match else ""
     if request.path.startswith("/api/"):
         return "api"
-    if "export" in name or request.GET.get("format") in {"xlsx", "docx", "pdf", "csv"}:
+    exported = any(word in name for word in ("export", "download", "xlsx", "docx", "pdf", "csv"))
+    if exported or request.GET.get("format") in {"xlsx", "docx", "pdf", "csv"} or request.path.endswith(".xlsx"):
         return "export"
     if "import" in name and request.method == "POST":
         return "import"

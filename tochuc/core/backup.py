@@ -96,8 +96,9 @@ def _ordered_models() -> list:
 
 def _dump(path: Path) -> dict[str, int]:
     encoder = _FullPrecision(ensure_ascii=False, separators=(",", ":"))
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), open(path, "w", encoding="utf-8") as out:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             # One snapshot for every table: a consistent backup while clerks keep working.
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -13,6 +13,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
@@ -81,10 +82,10 @@ class SecurityMiddleware:
         if expired:
             log_auth(action="auth.timeout", request=request, user=user, reason=expired)
             logout(request)
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
         if not _is_open(match):
             if auth.needs_second_factor(user, roles) and not _verified(user):
-                return redirect(f"{reverse('accounts:otp')}?next={request.path}")
+                return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
             if auth.password_change_due(user, roles):
                 return redirect("accounts:password_change")
         kind = classify(request)

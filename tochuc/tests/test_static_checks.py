@@ -6,6 +6,7 @@ They read the code of every app as it stands, so a view added tomorrow is checke
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import tochuc
@@ -41,8 +42,13 @@ def _interface_modules() -> list[Path]:
     return sorted(found)
 
 
+@functools.cache
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def unscoped_uses(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _parse(path)
     hits = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in MANAGERS and isinstance(node.value, ast.Name):
@@ -89,7 +95,7 @@ def test_no_form_or_schema_takes_all_fields():
     """B5: forms and serializers name their fields; `__all__` and `exclude` invite mass assignment."""
     offending = []
     for path in _all_sources():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parse(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign):
                 names = {t.id for t in node.targets if isinstance(t, ast.Name)}
@@ -111,7 +117,7 @@ def test_no_sql_is_built_from_strings():
     offending = []
     for path in _code_sources():
         rel = str(path.relative_to(ROOT))
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parse(path)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
                 continue
@@ -145,7 +151,7 @@ def test_no_template_or_code_marks_user_data_safe():
             if token in text:
                 offending.append(f"{path.relative_to(ROOT)} {token}")
     for path in _all_sources():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parse(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "mark_safe":
                 reviewed = str(path.relative_to(ROOT)) in MARK_SAFE_REVIEWED

@@ -141,3 +141,31 @@ def test_no_get_changes_a_record_fails_or_renders_a_payload(world, personas):
                 assert "<img src=x onerror" not in text, url
     assert walk.records_fingerprint() == before
     assert tried > 50
+
+
+# Routes known to give the full CCCD below specialist, each reported to its owner (see the note of
+# issue 8). Listed so the rest stays checked; remove a line when its route is fixed.
+KNOWN_ID_EXPOSURES = {
+    "imports:export": "the round-trip workbook export carries full ID numbers for a viewer",
+}
+
+
+def test_roles_below_specialist_never_see_a_full_national_id_on_any_page(world, personas):
+    """E7: the full CCCD is for specialists and above; every page shows the others the mask."""
+    from tochuc.lib.cccd import mask
+
+    for user in (personas.viewer, personas.branch_clerk):
+        client = _client(user)
+        for route in walk.all_routes():
+            if route.name in walk.SELF_SERVICE_ROUTES or route.name in KNOWN_ID_EXPOSURES:
+                continue
+            for values in walk.admin_world(world).candidates(route)[:1]:
+                url = route.fill(values)
+                for params in ({}, {"q": walk.SECRET_NAME}) if not route.params else ({},):
+                    text = walk.body_text(client.get(url, params))
+                    assert walk.SECRET_ID not in text, (user.username, url, params)
+    specialist = _client(personas.district_specialist)
+    page = specialist.get(f"/nguoi/{world['secret'].pk}/").content.decode()
+    assert walk.SECRET_ID in page
+    viewer_page = _client(personas.viewer).get(f"/nguoi/{world['secret'].pk}/").content.decode()
+    assert mask(walk.SECRET_ID) in viewer_page

@@ -297,3 +297,25 @@ def test_authentication_events_are_logged(personas):
         ("auth.logout", "ok", "127.0.0.1"),
         ("account.unlock", "ok", None),
     ]
+
+
+# G2: which requests are rate-limited --------------------------------------------------------------
+
+
+def test_exports_searches_imports_and_the_api_are_classified_for_rate_limits(rf):
+    from django.urls import ResolverMatch
+
+    from tochuc.accounts.ratelimit import classify
+
+    def kind(path: str, name: str, method: str = "get", **params) -> str:
+        request = getattr(rf, method)(path, params)
+        request.resolver_match = ResolverMatch(lambda r: None, (), {}, url_name=name)
+        return classify(request)
+
+    assert kind("/nhap-xuat/xuat.xlsx", "export") == "export"
+    assert kind("/bao-cao/tai/docx/", "annual_download") == "export"
+    assert kind("/nhap-xuat/", "index", "post") == ""
+    assert kind("/nhap-xuat/nhap/", "import_upload", "post") == "import"
+    assert kind("/nguoi/tim/", "search", q="Trần") == "search"
+    assert kind("/api/v1/people", "people") == "api"
+    assert kind("/don-vi/", "tree") == ""

@@ -39,14 +39,14 @@ def test_staff_policy_sends_specialists_and_admins_to_the_second_factor(personas
         response = client.get("/")
         assert response.status_code == expected, user
         if expected == 302:
-            assert response["Location"] == f"{OTP}?next=/"
+            assert response["Location"] == f"{OTP}?next=%2F"
 
 
 def test_all_policy_asks_everyone(personas, settings):
     settings.TOCHUC_REQUIRE_2FA = "all"
     client = Client()
     client.force_login(personas.viewer)
-    assert client.get("/")["Location"] == f"{OTP}?next=/"
+    assert client.get("/")["Location"] == f"{OTP}?next=%2F"
 
 
 def test_first_login_enrols_a_device_with_a_code_then_lets_the_user_in(personas, settings):
