@@ -61,6 +61,10 @@ def person_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     q = form.data.get("q", "").strip()
     page = selectors.person_search(scope=scope, q=q, page=request.GET.get("trang")) if q else None
+    # A full ID number is not echoed to roles that only see masks, even one they typed (E7).
+    shown_q = q
+    if selectors.is_national_id_query(q) and not sees_full_national_id(scope.best_role()):
+        shown_q = mask(q.replace(" ", ""))
     if page is not None:
         # The reading register keeps searches too; an ID number is kept masked (SECURITY.md E5).
         log_access(
@@ -87,7 +91,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
         "people/search.html",
         {
             "form": form,
-            "q": q,
+            "q": shown_q,
+            "box_q": q if shown_q == q else "",
             "page": page,
             "found": format_int(page.paginator.count) if page is not None else "",
             "rows": rows,

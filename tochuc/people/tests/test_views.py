@@ -369,3 +369,11 @@ def test_search_is_no_event_writer(client, personas, people_to_find):
     before = Event.objects.count()
     login(client, personas.city_admin).get("/nguoi/tim/", {"q": "' OR 1=1 --"})
     assert Event.objects.count() == before
+
+
+def test_a_clerk_searching_by_national_id_does_not_see_it_echoed_in_full(
+    client, personas, people_to_find
+):
+    response = login(client, personas.branch_clerk).get("/nguoi/tim/", {"q": VALID_ID[:-1] + "5"})
+    assert VALID_ID[:-1] + "5" not in response.content.decode()
+    assert "Không tìm thấy ai khớp với “0**********5” trong phạm vi của bạn." in text(response)
