@@ -1,7 +1,10 @@
-"""Reading people for the screens: search, the members of a unit on a date, a person's record.
+"""Reads behind the screens: search, a person's record, the members of a unit on a date, the
+unit tree on a date and a unit's history.
 
-Every function takes the viewer's scope and starts from `tochuc.accounts.scoping`, so nothing
-here can return a person, event or unit the viewer may not see.
+Every function takes the viewer's scope. Queries start from `tochuc.accounts.scoping`, or from an
+object the view loaded through it (`get_person`, `get_unit`), so nothing here returns a person,
+event or unit the viewer may not see. Counts of a unit's members are the exception by design:
+they include people whose record has since moved out of the scope (see `unit_memberships`).
 """
 
 from __future__ import annotations
