@@ -25,11 +25,13 @@ RED = "#9b1c1c"
 GOLD = "#d69e2e"
 GREY = "#8a949e"
 FONT = "DejaVu Sans"
+MAX_BARS = 16
 
 
 def _png(fig: Figure) -> bytes:
+    # The constrained layout already fits the labels: bbox_inches="tight" would draw twice.
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=120)
     return buf.getvalue()
 
 
@@ -56,12 +58,29 @@ def admissions_vs_target(report: AnnualReport) -> bytes:
         for b in report.frame.buckets
         if admitted.by_bucket.get(b.unit_id) or (has_target and target.by_bucket.get(b.unit_id))  # type: ignore[union-attr]
     ] or [b for b in report.frame.buckets if not b.is_root]
-    names = [_short(b.name) for b in buckets]
-    values = [int(admitted.by_bucket.get(b.unit_id) or 0) for b in buckets]
+    if len(buckets) > MAX_BARS:
+        # a city has dozens of units: the largest by target or admissions, the rest together
+        def size(b) -> int:
+            own = int(admitted.by_bucket.get(b.unit_id) or 0)
+            return max(own, int(target.by_bucket.get(b.unit_id) or 0) if has_target else 0)  # type: ignore[union-attr]
+
+        buckets = sorted(buckets, key=size, reverse=True)
+        shown, rest = buckets[: MAX_BARS - 1], buckets[MAX_BARS - 1 :]
+    else:
+        shown, rest = buckets, []
+    names = [_short(b.name) for b in shown]
+    values = [int(admitted.by_bucket.get(b.unit_id) or 0) for b in shown]
     targets = [
-        int((target.by_bucket.get(b.unit_id) or 0) if target and target.value is not None else 0)
-        for b in buckets
+        int((target.by_bucket.get(b.unit_id) or 0) if has_target else 0)  # type: ignore[union-attr]
+        for b in shown
     ]
+    if rest:
+        names.append(f"{len(rest)} đơn vị khác")
+        values.append(sum(int(admitted.by_bucket.get(b.unit_id) or 0) for b in rest))
+        targets.append(
+            sum(int((target.by_bucket.get(b.unit_id) or 0) if has_target else 0) for b in rest)
+        )  # type: ignore[union-attr]
+    buckets = shown + rest[:1]
     fig, ax = _new(7.0, max(2.2, 0.42 * len(buckets) + 1.0))
     y = list(range(len(buckets)))
     ax.barh([i + 0.18 for i in y], values, height=0.36, color=RED, label="Kết nạp")

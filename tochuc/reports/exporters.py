@@ -192,28 +192,27 @@ def _docx_body(sd, report: AnnualReport) -> None:
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         t.autofit = False
-        for i, text in enumerate(header):
-            cell = t.rows[0].cells[i]
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(text)
-            run.bold = True
-            run.font.size = Pt(size - 1)
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for ri, values in enumerate(rows):
-            cells = t.add_row().cells
-            for i, text in enumerate(values):
-                cells[i].text = ""
-                run = cells[i].paragraphs[0].add_run(text)
-                run.font.size = Pt(size)
-                run.bold = bold_last and ri == len(rows) - 1
-                if i >= numeric_from:
-                    cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        # LibreOffice reads the grid columns, Word the cell widths: set both.
+        # LibreOffice reads the grid columns, Word the cell widths: set both. Each row's cells
+        # are fetched once (python-docx recomputes `row.cells` on every access).
         for i, w in enumerate(widths):
             t.columns[i].width = Cm(w)
-        for row in t.rows:
-            for i, w in enumerate(widths):
-                row.cells[i].width = Cm(w)
+
+        def fill(cells, values, *, bold: bool, head: bool) -> None:
+            for i, text in enumerate(values):
+                cell = cells[i]
+                cell.width = Cm(widths[i])
+                paragraph = cell.paragraphs[0]
+                run = paragraph.add_run(text)
+                run.bold = bold
+                run.font.size = Pt(size - 1 if head else size)
+                if head:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif i >= numeric_from:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+        fill(t.rows[0].cells, header, bold=True, head=True)
+        for ri, values in enumerate(rows):
+            fill(t.add_row().cells, values, bold=bold_last and ri == len(rows) - 1, head=False)
         sd.add_paragraph()
 
     for section in report.sections:
