@@ -27,16 +27,6 @@ UNTIL = "2026-11-27"
 PG = "postgres://postgres@127.0.0.1:5432/"
 
 
-SECTION_KEYS = (
-    "Bảng tổng hợp sự kiện",
-    "Báo cáo năm (JSON)",
-    "Chi tiết chỉ số (trang đầu)",
-    "Tìm người theo tên không dấu",
-    "Trang web (Django test Client, đã đăng nhập)",
-    "Việc đến hạn",
-)
-
-
 def say(line: str) -> None:
     sys.stderr.write(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {line}\n")
     sys.stderr.flush()
@@ -152,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         say=say,
         only=tuple(
             t
-            for t in SECTION_KEYS
+            for t in harness.SECTIONS
             if any(w.strip() and w.strip().lower() in t.lower() for w in args.only.split(","))
         ),
     )

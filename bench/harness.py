@@ -22,6 +22,16 @@ from django.test.utils import CaptureQueriesContext
 
 from bench import floor
 
+# The in-process sections, in the order they run and are written.
+SECTIONS = (
+    "Bảng tổng hợp sự kiện",
+    "Báo cáo năm (JSON)",
+    "Chi tiết chỉ số (trang đầu)",
+    "Tìm người theo tên không dấu",
+    "Trang web (Django test Client, đã đăng nhập)",
+    "Việc đến hạn",
+)
+
 
 @dataclass
 class Timing:
