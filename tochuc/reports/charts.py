@@ -91,7 +91,7 @@ def admissions_vs_target(report: AnnualReport) -> bytes:
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_title("Kết nạp đảng viên so với chỉ tiêu, theo đơn vị", fontsize=10, family=FONT)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(fontsize=8, frameon=False, loc="best")
     ax.xaxis.get_major_locator().set_params(integer=True)
     return _png(fig)
 
