@@ -250,3 +250,11 @@ def test_an_open_exemption_is_given_its_end_and_the_member_returns_to_full(clien
     assert PersonState.objects.get(person=member).status == "full"
     page = text(client.post(f"/su-kien/nguoi/{member.pk}/ghi/ket-thuc-mien/", {"received_on": "01/04/2026"}))
     assert "Trần Quốc Trung không có quyết định miễn công tác và sinh hoạt đảng nào đang để ngỏ ngày kết thúc" in page
+
+
+def test_the_event_list_offers_voiding_to_specialists_only(client, personas, member):
+    page = login(client, personas.district_specialist).get(f"/su-kien/nguoi/{member.pk}/").content.decode()
+    recognition = member.events.get(kind="recognition")
+    assert f'href="/su-kien/{recognition.pk}/huy/"' in page
+    page = login(client, personas.viewer).get(f"/su-kien/nguoi/{member.pk}/").content.decode()
+    assert "/huy/" not in page and "Công nhận đảng viên chính thức" in page
