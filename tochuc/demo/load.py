@@ -237,7 +237,7 @@ def _round_carry(values: Iterable[tuple[Any, float]]) -> Iterator[tuple[Any, int
         yield key, n
 
 
-def person_slots(shape: Shape, until: dt.date) -> list[tuple[str, int]]:
+def person_slots(shape: Shape, until: dt.date, seed: int = 1) -> list[tuple[str, int]]:
     f = shape.members / CITY_MEMBERS
     wanted: list[tuple[tuple[str, int], float]] = [(("stock", 1975), STOCK * f)]
     for year in range(1975, until.year + 1):
@@ -245,7 +245,9 @@ def person_slots(shape: Shape, until: dt.date) -> list[tuple[str, int]]:
         share = 1.0 if year < until.year else (until.timetuple().tm_yday / 365.0)
         if year == 1975:
             share *= 0.6
-        wanted.append((("admit", year), per_year * f * share))
+        # years differ: campaigns, congress years, the 2020-2021 epidemic
+        swing = random.Random(f"{seed}:admissions:{year}").uniform(-0.12, 0.12) - (0.15 if year in (2020, 2021) else 0.0)
+        wanted.append((("admit", year), per_year * f * share * (1 + swing)))
         if year >= 1980:
             wanted.append((("arrive", year), ARRIVALS * f * share))
     wanted.append((("candidate", until.year), shape.members * CANDIDATES))
@@ -343,7 +345,7 @@ class Generator:
     def people(self, plan: ProvincePlan, shape: Shape) -> None:
         code = plan.spec.code
         specs = plan.cadre_specs(random.Random(f"{self.seed}:cadres:{code}"))
-        slots: list[tuple[str, Any]] = [*person_slots(shape, self.until), *(("cadre", s) for s in specs)]
+        slots: list[tuple[str, Any]] = [*person_slots(shape, self.until, self.seed), *(("cadre", s) for s in specs)]
         self.say(f"{code}: {len(slots)} người cần sinh ({len(specs)} cán bộ có chức vụ)")
         evaluations: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
         disciplined: set[tuple[int, int]] = set()
