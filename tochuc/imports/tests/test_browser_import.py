@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-from tochuc.conftest import PASSWORD  # noqa: E402
-from tochuc.core.tests.helpers import fast_passwords  # noqa: E402, F401  (autouse fixture)
-from tochuc.imports.tests.books import simple_book  # noqa: E402
-from tochuc.people.models import Person  # noqa: E402
+from tochuc.conftest import PASSWORD
+from tochuc.core.tests.helpers import fast_passwords  # noqa: F401  (autouse fixture)
+from tochuc.imports.tests.books import simple_book
+from tochuc.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +16,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop. Set for this test only: set at import time it
+    # would leak into every subprocess of the suite (Django's deployment check refuses it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
