@@ -205,6 +205,11 @@ def fold_person(events: Iterable[EventData], mergers: Mergers | None = None) -> 
                 incoming = str(ev.details.get("status") or Status.FULL)
                 if first_admitted_on is None and ev.details.get("admitted_on"):
                     first_admitted_on = dt.date.fromisoformat(str(ev.details["admitted_on"]))
+                if incoming == Status.FULL and recognized_on is None:
+                    # a full member arriving with their file was recognised elsewhere; the file
+                    # may say when, else the arrival is the first date we can vouch for
+                    raw = ev.details.get("recognized_on")
+                    recognized_on = dt.date.fromisoformat(str(raw)) if raw else on
                 left_on, left_reason = None, ""
                 open_(ev.to_unit_id, incoming, on)
             else:

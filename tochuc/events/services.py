@@ -132,10 +132,10 @@ def event_check(**kwargs: Any) -> list[Finding]:
     """The findings `event_record` would give, without writing anything."""
     try:
         with transaction.atomic():
-            _prepare(**kwargs)
+            _draft, findings = _prepare(**kwargs)
     except RecordRefused as refused:
         return refused.findings
-    return []
+    return findings  # warnings already confirmed, and info, still deserve to be shown
 
 
 def _prepare(
