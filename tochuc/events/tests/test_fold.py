@@ -69,7 +69,13 @@ def test_a_merger_continues_the_interval_in_the_unit_joined():
 
 def test_an_arrival_from_outside_the_system_carries_its_status():
     f = fold_person([ev(1, "transfer", D(2020, 1, 1), subtype="official", to_unit_id=4, details={"status": "full", "admitted_on": "2001-02-03"})])
-    assert (f.status, f.first_admitted_on) == ("full", D(2001, 2, 3))
+    assert (f.status, f.first_admitted_on, f.recognized_on) == ("full", D(2001, 2, 3), D(2020, 1, 1))
+    f = fold_person(
+        [ev(1, "transfer", D(2020, 1, 1), subtype="official", to_unit_id=4, details={"admitted_on": "2001-02-03", "recognized_on": "2002-02-03"})]
+    )
+    assert f.recognized_on == D(2002, 2, 3)
+    f = fold_person([ev(1, "transfer", D(2020, 1, 1), subtype="official", to_unit_id=4, details={"status": "probationary"})])
+    assert (f.status, f.recognized_on) == ("probationary", None)
 
 
 def test_posts_open_and_close_with_cadre_decisions():
