@@ -34,16 +34,18 @@ def demo_units() -> dict[str, UnitVersion]:
         root = current.order_by("depth", "unit__code").first()
     assert root is not None
     under = current.filter(parent_id=root.unit_id, kind="grassroots_committee")
-    commune = (
-        under.filter(Q(name__startswith="Đảng bộ phường") | Q(name__startswith="Đảng bộ xã")).order_by("unit__code").first()
-        or under.order_by("unit__code").first()
-        or root
+    communes = list(under.filter(Q(name__startswith="Đảng bộ phường") | Q(name__startswith="Đảng bộ xã")).order_by("unit__code")) or list(
+        under.order_by("unit__code")
     )
-    grassroots = (
-        current.filter(path_prefix(commune.path), kind="grassroots_committee", depth__gt=commune.depth).order_by("unit__code").first()
-        or current.filter(kind="grassroots_committee", depth__gte=2).order_by("unit__code").first()
-        or commune
-    )
+    # the first commune with a grassroots committee under it, so the clerk sits inside the specialist's scope
+    commune, grassroots = (communes[0] if communes else root), None
+    for candidate in communes:
+        grassroots = current.filter(path_prefix(candidate.path), kind="grassroots_committee", depth__gt=candidate.depth).order_by("unit__code").first()
+        if grassroots is not None:
+            commune = candidate
+            break
+    if grassroots is None:
+        grassroots = current.filter(kind="grassroots_committee", depth__gte=2).order_by("unit__code").first() or commune
     return {"root": root, "commune": commune, "grassroots": grassroots}
 
 
