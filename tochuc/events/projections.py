@@ -98,7 +98,9 @@ def rows_for(person: Person, folded: PersonFold) -> PersonRows:
         PersonState(
             person_id=person.pk,
             status=folded.status,
-            unit_id=folded.unit_id or folded.last_event_unit_id or person.registered_unit_id,
+            # a non-member stays with the unit that registered them; cadre events elsewhere
+            # (planning, rotation) must not move the record out of its keepers' sight
+            unit_id=folded.unit_id or person.registered_unit_id or folded.last_event_unit_id,
             first_admitted_on=folded.first_admitted_on,
             recognized_on=folded.recognized_on,
             left_on=folded.left_on,
