@@ -105,23 +105,41 @@ def units(scope: Scope) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=UnitVersion.objects.filter(q).values("unit_id"))
 
 
+def gone_unit_ids(scope: Scope) -> QuerySet:
+    """Units once under the user's roots that no longer exist today (merged, dissolved)."""
+    today_ = today()
+    return units(scope).exclude(pk__in=UnitVersion.objects.filter(valid_on(today_)).values("unit_id")).values("pk")
+
+
+def _record_units_q(scope: Scope, prefix: str = "") -> Q:
+    """Records kept in a unit in scope today, or in a unit of the user's past subtree that no
+    longer exists (a member who died in a branch dissolved since stays visible to its successors)."""
+    field = f"{prefix}state__unit_id__in"
+    return Q(**{field: unit_ids(scope)}) | Q(**{field: gone_unit_ids(scope)})
+
+
 def people(scope: Scope) -> QuerySet[Person]:
-    """People whose record is kept in a unit in scope today (PersonState.unit)."""
-    return Person.objects.filter(state__unit_id__in=unit_ids(scope))
+    """People whose record is kept in a unit in scope (PersonState.unit)."""
+    return Person.objects.filter(_record_units_q(scope))
 
 
 def events(scope: Scope) -> QuerySet[Event]:
     """Events of people in scope, and events of units in scope."""
     visible_units = unit_ids(scope)
-    return Event.objects.filter(
-        Q(person__state__unit_id__in=visible_units) | Q(person__isnull=True, unit_id__in=visible_units)
-    )
+    return Event.objects.filter(_record_units_q(scope, "person__") | Q(person__isnull=True, unit_id__in=visible_units))
 
 
 def role_for_unit(scope: Scope, unit: Unit | int, *, on: dt.date | None = None) -> Role | None:
     """The strongest role the user holds over this unit, or None if it is out of scope."""
+    explicit = on is not None
     on = on or today()
     version = version_on(unit, on)
+    if version is None and not explicit:
+        # a unit that no longer exists is judged where it last stood
+        unit_id = unit if isinstance(unit, int) else unit.pk
+        version = UnitVersion.objects.filter(unit_id=unit_id).order_by("-valid_from").first()
+        if version is not None:
+            on = version.valid_from
     if version is None:
         return None
     best: Role | None = None

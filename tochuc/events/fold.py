@@ -245,6 +245,9 @@ def fold_person(events: Iterable[EventData], mergers: Mergers | None = None) -> 
     for interval in intervals:
         split.extend(split_by_mergers(interval, mergers))
     current_unit = split[-1].unit_id if split else last_unit
+    if current_unit is not None:
+        # the record of someone who left stays with the unit's successor after a later merger
+        current_unit = resolve_merger(current_unit, dt.date.max, mergers)
     return PersonFold(
         intervals=tuple(split),
         holdings=tuple(holdings),

@@ -67,3 +67,15 @@ def test_an_anonymous_or_inactive_user_has_an_empty_scope(personas):
     personas.viewer.is_active = False
     assert scoping.scope_for(personas.viewer).is_empty
     assert scoping.people(scoping.scope_for(personas.viewer)).count() == 0
+
+
+def test_a_member_who_died_in_a_branch_dissolved_since_stays_visible_to_its_former_keepers(personas, tree, member, record):
+    from tochuc.units.services import unit_dissolve
+
+    record(member, "death", dt.date(2020, 1, 1), unit=tree["CT.NK.01.01"])
+    unit_dissolve(by=None, unit=tree["CT.NK.01.01"], on=dt.date(2025, 7, 1))
+    clerk = scoping.scope_for(personas.branch_clerk)
+    assert list(scoping.people(clerk)) == [member]
+    assert scoping.events(clerk).filter(person=member).count() == 3
+    assert scoping.role_for_person(clerk, member) == Role.CLERK
+    assert list(scoping.people(scoping.scope_for(personas.outsider))) == []

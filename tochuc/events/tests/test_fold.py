@@ -91,3 +91,9 @@ def test_posts_open_and_close_with_cadre_decisions():
         ("Trưởng phòng", 9, D(2016, 1, 1), D(2023, 6, 1), D(2026, 1, 1)),
         ("Phó Giám đốc", 8, D(2023, 6, 1), D(2025, 1, 1), None),
     ]
+
+
+def test_the_record_of_someone_who_left_follows_a_later_merger_of_their_branch():
+    f = fold_person([ev(1, "admission", D(2020, 1, 1), unit_id=5), ev(2, "death", D(2021, 1, 1))], mergers={5: (D(2025, 7, 1), 6)})
+    assert f.intervals == (Interval(5, "probationary", D(2020, 1, 1), D(2021, 1, 1)),)
+    assert f.unit_id == 6
