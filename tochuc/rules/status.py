@@ -6,14 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 from tochuc.core.findings import Finding, Level
-from tochuc.events.kinds import Status
+from tochuc.events.kinds import STATUS_LABELS, Status
 from tochuc.rules.engine import Context, Draft, rule
 from tochuc.units.models import MEMBER_UNIT_KINDS
 from tochuc.units.selectors import version_on
 
 CHARTER = "Điều lệ Đảng; Quy định 29-QĐ/TW (2016), 24-QĐ/TW (2021)"
 
-MSG_ALREADY_MEMBER = "{name} đang là đảng viên ({status}) từ {since}: không thể kết nạp lần nữa"
+MSG_ALREADY_MEMBER = "{name} đang là đảng viên {status} từ {since}: không thể kết nạp lần nữa"
 MSG_ADMITTED_LATER = (
     "{name} đã được kết nạp ngày {on}, sau ngày hiệu lực này: mỗi người chỉ được kết nạp một lần "
     "(nếu ngày đã ghi sai, hủy sự kiện đó rồi ghi lại)"
@@ -64,7 +64,7 @@ def admission_once(draft: Draft, ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "status.admission_once",
             Level.ERROR,
-            MSG_ALREADY_MEMBER.format(name=_name(draft), status=status, since=_fmt(ctx.state_before.intervals[-1].valid_from)),
+            MSG_ALREADY_MEMBER.format(name=_name(draft), status=STATUS_LABELS.get(status, status).lower(), since=_fmt(ctx.state_before.intervals[-1].valid_from)),
             "kind",
         )
         return
@@ -91,7 +91,7 @@ def readmission_needs_past(draft: Draft, ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "status.readmission_needs_past",
             Level.ERROR,
-            MSG_ALREADY_MEMBER.format(name=_name(draft), status=status, since=_fmt(ctx.state_before.intervals[-1].valid_from)),
+            MSG_ALREADY_MEMBER.format(name=_name(draft), status=STATUS_LABELS.get(status, status).lower(), since=_fmt(ctx.state_before.intervals[-1].valid_from)),
             "kind",
         )
     elif not any(e.kind in ("admission", "readmission", "transfer") for e in ctx.history):

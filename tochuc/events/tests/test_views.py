@@ -130,7 +130,7 @@ def test_a_second_clerk_with_a_stale_form_gets_a_clear_error(client, personas, a
     record(applicant_ok, "admission", dt.date(2026, 5, 20), unit=tree["CT.NK.01.01"], by=personas.district_specialist)
     login(client, personas.branch_clerk)
     response = client.post(form_url(applicant_ok, "admission"), {"effective_on": "21/05/2026", "unit": "CT.NK.01.01"})
-    assert "Lê Văn Tám đang là đảng viên (probationary) từ 20/05/2026: không thể kết nạp lần nữa" in text(response)
+    assert "Lê Văn Tám đang là đảng viên dự bị từ 20/05/2026: không thể kết nạp lần nữa" in text(response)
     assert Event.objects.filter(person=applicant_ok, kind="admission").count() == 1
 
 

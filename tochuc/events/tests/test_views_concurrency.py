@@ -52,5 +52,5 @@ def test_two_clerks_admitting_the_same_person_at_once_one_wins(tree, make_person
     refused = [r for r in results if r != "ok"]
     assert len(refused) == 1
     assert [code for code, _ in refused[0]] == ["status.admission_once"]
-    assert "Trương Văn Hai đang là đảng viên (probationary) từ" in refused[0][0][1]
+    assert "Trương Văn Hai đang là đảng viên dự bị từ" in refused[0][0][1]
     assert Event.objects.filter(person=person, kind="admission").count() == 1

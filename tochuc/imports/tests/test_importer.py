@@ -88,7 +88,7 @@ def test_one_bad_row_writes_nothing_and_every_error_is_listed_at_once(tree, tmp_
         "Lỗi: Trang Người, dòng 4, cột Ngày sinh [31/02/2017]: Ngày không hợp lệ: '31/02/2017' (dùng dd/mm/yyyy hoặc yyyy-mm-dd)",
         "Lỗi: Trang Sự kiện, dòng 6, cột Mã người [DV009]: Không có người mã 'DV009' trong tệp hoặc trong phạm vi của bạn",
         "Lỗi: Trang Sự kiện, dòng 8, cột Mã đơn vị [CT.XX]: Không có đơn vị mã 'CT.XX' trong tệp hoặc trong phạm vi của bạn",
-        "Lỗi: Trang Sự kiện, dòng 7, cột Loại sự kiện [admission]: Lê Văn Nam đang là đảng viên (probationary) từ 01/06/2018: không thể kết nạp lần nữa",
+        "Lỗi: Trang Sự kiện, dòng 7, cột Loại sự kiện [admission]: Lê Văn Nam đang là đảng viên dự bị từ 01/06/2018: không thể kết nạp lần nữa",
     ]
     assert outcome.summary() == "Không nhập gì: 4 lỗi cần sửa (đã đọc 10 dòng)"
     assert counts() == before
