@@ -24,7 +24,8 @@ MSG_ROLE = "Vai trò không hợp lệ: {value!r} (viewer, clerk, specialist, ad
 
 
 @transaction.atomic
-def user_create(*, by, username: str, password: str, unit: Unit, role: str) -> User:
+def user_create(*, by, username: str, password: str, unit: Unit, role: str, must_change: bool = False) -> User:
+    """`must_change`: the password was chosen by someone else and is changed at first login (A8)."""
     username = (username or "").strip()
     findings: list[Finding] = []
     if not username:
@@ -40,7 +41,9 @@ def user_create(*, by, username: str, password: str, unit: Unit, role: str) -> U
         findings.extend(Finding("user.password", Level.ERROR, str(m), "password") for m in exc.messages)
     if findings:
         raise RecordRefused(findings)
-    user = User.objects.create_user(username=username, password=password, password_changed_at=timezone.now())
+    user = User.objects.create_user(
+        username=username, password=password, password_changed_at=timezone.now(), must_change_password=must_change
+    )
     PasswordHistory.objects.create(user=user, password=user.password, at=user.password_changed_at)
     Grant.objects.create(user=user, unit=unit, role=role)
     log_auth(action="account.create", user=user, by=by, unit=unit.code, role=role)

@@ -22,7 +22,10 @@ DJANGO_52_END = dt.date(2028, 4, 30)
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TOCHUC_") and k != "DATABASE_URL"}
+    # Nothing of the test process's environment that a server would not have (browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE in this process, which the deployment check rightly refuses).
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TOCHUC_") and k not in dropped}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**base, "DJANGO_SETTINGS_MODULE": "tochuc.settings", **env},

@@ -319,3 +319,14 @@ def test_exports_searches_imports_and_the_api_are_classified_for_rate_limits(rf)
     assert kind("/nguoi/tim/", "search", q="Trần") == "search"
     assert kind("/api/v1/people", "people") == "api"
     assert kind("/don-vi/", "tree") == ""
+
+
+def test_a_user_added_by_the_command_changes_the_password_at_first_login(tree, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    call_command("user", "add", "lan", "--unit", "CT.NK", "--role", "clerk", stdout=io.StringIO())
+    client = Client()
+    assert login(client, "lan").status_code == 302
+    assert client.get(HOME)["Location"] == reverse("accounts:password_change")

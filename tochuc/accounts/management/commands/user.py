@@ -29,6 +29,11 @@ class Command(BaseCommand):
         add.add_argument("username")
         add.add_argument("--unit", required=True, help="mã đơn vị gốc của phạm vi")
         add.add_argument("--role", required=True, choices=Role.values)
+        add.add_argument(
+            "--permanent",
+            action="store_true",
+            help="không buộc đổi mật khẩu ở lần đăng nhập đầu (chỉ khi chính người dùng đặt mật khẩu này)",
+        )
         lock = sub.add_parser("lock", help="khóa tài khoản và kết thúc mọi phiên đăng nhập")
         lock.add_argument("username")
         lock.add_argument("--reason", default="")
@@ -41,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "add":
-            self._add(options["username"], options["unit"], options["role"])
+            self._add(options["username"], options["unit"], options["role"], must_change=not options["permanent"])
             return
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
@@ -70,13 +75,13 @@ class Command(BaseCommand):
             return first
         return sys.stdin.readline().rstrip("\r\n")
 
-    def _add(self, username: str, unit_code: str, role: str) -> None:
+    def _add(self, username: str, unit_code: str, role: str, *, must_change: bool) -> None:
         unit = unit_by_code(unit_code)
         if unit is None:
             raise CommandError(f"Không có đơn vị mã {unit_code!r}")
         password = self._read_password()
         try:
-            user_create(by=None, username=username, password=password, unit=unit, role=role)
+            user_create(by=None, username=username, password=password, unit=unit, role=role, must_change=must_change)
         except RecordRefused as refused:
             raise CommandError("\n".join(str(f) for f in refused.findings)) from None
         self.stdout.write(f"Đã tạo người dùng {username} ({Role(role).label}) trong phạm vi {unit.code}")
