@@ -205,9 +205,10 @@ class ProvincePlan:
 
     def cadre_units(self, parent: PUnit, place: str, founded: dt.date, level: int) -> list[PUnit]:
         code = parent.code
-        ub = self.add(f"{code}.UB", f"Ủy ban nhân dân {place}", "agency", parent, founded, issuer=parent.issuer, abbr=parent.issuer_abbr)
-        mt = self.add(f"{code}.MT", f"Ủy ban Mặt trận Tổ quốc Việt Nam {place}", "front", parent, founded, issuer=parent.issuer, abbr=parent.issuer_abbr)
-        pn = self.add(f"{code}.PN", f"Hội Liên hiệp Phụ nữ {place}", "mass_org", parent, founded, issuer=parent.issuer, abbr=parent.issuer_abbr)
+        # suffixes longer than any district code (Sóc Trăng has a district "MT")
+        ub = self.add(f"{code}.UBND", f"Ủy ban nhân dân {place}", "agency", parent, founded, issuer=parent.issuer, abbr=parent.issuer_abbr)
+        mt = self.add(f"{code}.MTTQ", f"Ủy ban Mặt trận Tổ quốc Việt Nam {place}", "front", parent, founded, issuer=parent.issuer, abbr=parent.issuer_abbr)
+        pn = self.add(f"{code}.HLHPN", f"Hội Liên hiệp Phụ nữ {place}", "mass_org", parent, founded, issuer=parent.issuer, abbr=parent.issuer_abbr)
         self.add_post(ub, "Chủ tịch Ủy ban nhân dân", party=False, appointed=False, level=level + 1)
         self.add_post(ub, "Phó Chủ tịch Ủy ban nhân dân", party=False, appointed=False, level=level + 1)
         self.add_post(mt, "Chủ tịch Ủy ban Mặt trận Tổ quốc", party=False, appointed=False, level=level + 1)
@@ -406,7 +407,7 @@ class ProvincePlan:
                     district=None, issuer=f"Ban Thường vụ Đảng ủy {word} {place}", abbr="ĐU",
                 )
                 commune.flavour = group[0].flavour
-                ub = self.add(f"{commune.code}.UB", f"Ủy ban nhân dân {word} {place}", "agency", commune, REORG, issuer=commune.issuer, abbr="ĐU")
+                ub = self.add(f"{commune.code}.UBND", f"Ủy ban nhân dân {word} {place}", "agency", commune, REORG, issuer=commune.issuer, abbr="ĐU")
                 for pos in ("Bí thư Đảng ủy", "Phó Bí thư Đảng ủy"):
                     self.add_post(commune, pos, party=True, appointed=False, level=2)
                 self.add_post(ub, "Chủ tịch Ủy ban nhân dân", party=False, appointed=False, level=3)
@@ -427,7 +428,7 @@ class ProvincePlan:
                 self.events.append(Ev("rename", REORG, unit=dcd.id, note="Đảng bộ các cơ quan Đảng thành phố", decision_no=self.decision_no("TU"),
                                       decided_on=REORG - dt.timedelta(days=10), decided_by=self.root.issuer))
                 dcd.name = "Đảng bộ các cơ quan Đảng thành phố"
-                ubnd = self.add(f"{self.spec.code}.UBND", "Đảng bộ Ủy ban nhân dân thành phố", "district", self.root, REORG,
+                ubnd = self.add(f"{self.spec.code}.DUBND", "Đảng bộ Ủy ban nhân dân thành phố", "district", self.root, REORG,
                                 issuer="Ban Thường vụ Đảng ủy Ủy ban nhân dân thành phố", abbr="ĐU")
                 ubnd.district = ubnd.id
                 self.add_post(ubnd, "Bí thư Đảng ủy", party=True, appointed=False, level=2)
@@ -526,8 +527,9 @@ class ProvincePlan:
             for parent_id, members in sorted(groups.items()):
                 rng = random.Random(f"unit-eval:{self.spec.code}:{year}:{parent_id}")
                 members = sorted(members, key=lambda u: u.id)
+                # after a merger of provinces the upper unit may belong to the province merged into
+                signer = self.units.get(parent_id) or self.merge_into or self.root
                 for u, rating in zip(members, quota_ratings(rng, len(members)), strict=True):
-                    signer = self.units[parent_id]
                     self.events.append(Ev("evaluation", on - dt.timedelta(days=rng.randint(0, 10)), subtype=rating, unit=u.id, year=year,
                                           decided_by=signer.issuer, decision_no=self.decision_no(signer.issuer_abbr or "ĐU")))
             year += 1
