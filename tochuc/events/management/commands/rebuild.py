@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from tochuc.core.db import analyze
 from tochuc.events.projections import rebuild_people, rebuild_units
 from tochuc.events.rollups import rollup_rebuild
 from tochuc.people.models import Person
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             diffs += rollup_rebuild(check=check)
         if sys.stderr.isatty():
             sys.stderr.write("\n")
+        if not check:
+            analyze()
         elapsed = time.monotonic() - started
         for line in diffs[:200]:
             self.stdout.write(line)
