@@ -111,6 +111,12 @@ def check_shape(
     return subtype, findings
 
 
+def mergers_known_on(mergers, day: dt.date) -> dict:
+    """The mergers in effect on `day`: the state "as of" a date must not see a later merger
+    (it would place the member in the successor unit before the merger happened)."""
+    return {unit: m for unit, m in mergers.items() if m[0] <= day}
+
+
 def build_context(draft: Draft) -> Context:
     history: tuple[EventData, ...] = ()
     state = state_before = None
@@ -118,7 +124,9 @@ def build_context(draft: Draft) -> Context:
         mergers = load_mergers()
         history = tuple(sorted(load_person_events([draft.person.pk]).get(draft.person.pk, []), key=EventData.sort_key))
         state = fold_person(history, mergers)
-        state_before = fold_person([e for e in history if e.effective_on <= draft.effective_on], mergers)
+        state_before = fold_person(
+            [e for e in history if e.effective_on <= draft.effective_on], mergers_known_on(mergers, draft.effective_on)
+        )
     unit = version_on(draft.unit_id, draft.effective_on) if draft.unit_id else None
     to_unit = version_on(draft.to_unit_id, draft.effective_on) if draft.to_unit_id else None
     return Context(history=history, state=state, state_before=state_before, unit=unit, to_unit=to_unit)
@@ -333,7 +341,10 @@ def event_record_many(
         context = Context(
             history=tuple(history),
             state=fold_person(history, mergers),
-            state_before=fold_person([e for e in history if e.effective_on <= draft.effective_on], mergers),
+            state_before=fold_person(
+                [e for e in history if e.effective_on <= draft.effective_on],
+                mergers_known_on(mergers, draft.effective_on),
+            ),
             unit=version(draft.unit_id, draft.effective_on),
             to_unit=version(draft.to_unit_id, draft.effective_on),
         )

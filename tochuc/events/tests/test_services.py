@@ -129,3 +129,12 @@ def test_eventvoid_is_one_per_event(member):
     EventVoid.objects.create(event=ev, reason="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         EventVoid.objects.create(event=ev, reason="y")
+
+
+def test_a_back_dated_transfer_is_judged_by_the_tree_of_its_date_not_a_later_merger(member, tree, record):
+    from tochuc.units.services import unit_merge
+
+    unit_merge(by=None, unit=tree["CT.NK.01.01"], into=tree["CT.NK.01.02"], on=dt.date(2025, 7, 1))
+    # in 2020 the member was still in CT.NK.01.01: a transfer from there is right
+    record(member, "transfer", dt.date(2020, 1, 1), subtype="official", unit=tree["CT.NK.01.01"], to_unit=tree["CT.CR.01.01"])
+    assert PersonState.objects.get(person=member).unit.code == "CT.CR.01.01"
