@@ -17,12 +17,17 @@ USAGE = """Cách dùng: tochuc LỆNH [tùy chọn]
   serve [--host H] [--port P]   chạy ứng dụng web
   demo [--scale city|province|national] [--seed N]   sinh dữ liệu mẫu
   user add TÊN --unit MÃ --role viewer|clerk|specialist|admin   tạo người dùng
+  user lock|unlock|reset|password TÊN   khóa, mở khóa, đặt lại mật khẩu
   rebuild [--check]        tính lại dữ liệu dẫn xuất từ nhật ký sự kiện
   import FILE [--dry-run]  nhập sổ Excel / thư mục CSV
   export FILE [--unit MÃ]  xuất sổ Excel
   report annual|figure ... báo cáo
   due --unit MÃ [--days N] việc cần làm
+  rules [--markdown]       danh mục quy định được kiểm tra
   backup FILE / restore FILE   sao lưu và phục hồi
+  audit verify             kiểm tra chuỗi băm của nhật ký
+  access_review / reconcile --unit MÃ   rà soát tài khoản, đối chiếu danh sách đảng viên
+  disable_inactive_accounts / purge_security_logs   việc định kỳ
 
 Mỗi lệnh có --help riêng.
 """
