@@ -117,19 +117,31 @@ def mergers_known_on(mergers, day: dt.date) -> dict:
     return {unit: m for unit, m in mergers.items() if m[0] <= day}
 
 
+def context_for(draft: Draft, history: Sequence[EventData], mergers, version=None) -> Context:
+    """What the rules see for a draft, given the person's live history (ordered) and the mergers.
+
+    `version(unit_id, day)` picks unit versions; batches pass one that answers from memory.
+    """
+    pick = version or (lambda unit_id, day: version_on(unit_id, day) if unit_id else None)
+    judged_person = draft.person is not None and draft.person.pk
+    return Context(
+        history=tuple(history),
+        state=fold_person(history, mergers) if judged_person else None,
+        state_before=(
+            fold_person([e for e in history if e.effective_on <= draft.effective_on], mergers_known_on(mergers, draft.effective_on))
+            if judged_person
+            else None
+        ),
+        unit=pick(draft.unit_id, draft.effective_on),
+        to_unit=pick(draft.to_unit_id, draft.effective_on),
+    )
+
+
 def build_context(draft: Draft) -> Context:
-    history: tuple[EventData, ...] = ()
-    state = state_before = None
-    if draft.person is not None and draft.person.pk:
-        mergers = load_mergers()
-        history = tuple(sorted(load_person_events([draft.person.pk]).get(draft.person.pk, []), key=EventData.sort_key))
-        state = fold_person(history, mergers)
-        state_before = fold_person(
-            [e for e in history if e.effective_on <= draft.effective_on], mergers_known_on(mergers, draft.effective_on)
-        )
-    unit = version_on(draft.unit_id, draft.effective_on) if draft.unit_id else None
-    to_unit = version_on(draft.to_unit_id, draft.effective_on) if draft.to_unit_id else None
-    return Context(history=history, state=state, state_before=state_before, unit=unit, to_unit=to_unit)
+    if draft.person is None or not draft.person.pk:
+        return context_for(draft, (), {})
+    history = sorted(load_person_events([draft.person.pk]).get(draft.person.pk, []), key=EventData.sort_key)
+    return context_for(draft, history, load_mergers())
 
 
 def judge(draft: Draft) -> list[Finding]:
@@ -338,16 +350,7 @@ def event_record_many(
             year=values.get("year"), decision_no=values.get("decision_no", ""), decided_on=values.get("decided_on"),
             decided_by=values.get("decided_by", ""), note=values.get("note", ""), details=dict(values.get("details") or {}),
         )
-        context = Context(
-            history=tuple(history),
-            state=fold_person(history, mergers),
-            state_before=fold_person(
-                [e for e in history if e.effective_on <= draft.effective_on],
-                mergers_known_on(mergers, draft.effective_on),
-            ),
-            unit=version(draft.unit_id, draft.effective_on),
-            to_unit=version(draft.to_unit_id, draft.effective_on),
-        )
+        context = context_for(draft, history, mergers, version)
         findings = evaluate(draft, context)
         if any(f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirmed) for f in findings):
             refusals[index] = findings
