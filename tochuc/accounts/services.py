@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tochuc.accounts.access import log_auth
 from tochuc.accounts.models import Grant, PasswordHistory, Role, User
@@ -55,11 +56,12 @@ MSG_PASSWORD_SAME = "Mật khẩu mới phải khác mật khẩu hiện tại"
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def _end_sessions(user: User) -> int:
-    """Delete every server-side session of the user (ASVS 7.4.2): deactivation, lock, reset."""
+def _end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete every server-side session of the user but `keep` (ASVS 7.4.2, 7.4.3): deactivation,
+    lock, password reset, a second factor added or removed."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+        if session.session_key != keep and str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
             ended += 1
     return ended
@@ -119,6 +121,45 @@ def user_unlock(*, by, user: User) -> User:
     user.save(update_fields=["is_active"])
     log_auth(action="account.unlock", user=user, by=by)
     return user
+
+
+@transaction.atomic
+def user_otp_confirm(*, user: User, device: TOTPDevice, request=None) -> int:
+    """The user proved a new authenticator app with a first code: the device counts from now on.
+
+    A new second factor ends the user's other sessions, like a password change (ASVS 7.4.3):
+    a session opened before it, perhaps by whoever made the user add it, does not go on. The
+    session that proved the code stays. Returns how many sessions ended.
+    """
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    keep = request.session.session_key if request is not None and hasattr(request, "session") else None
+    ended = _end_sessions(user, keep=keep)
+    log_auth(action="auth.otp_setup", request=request, user=user, sessions_ended=ended)
+    audit(by=user, action="user.otp_add", obj=user, changes={"device": device.pk, "sessions_ended": ended})
+    return ended
+
+
+@transaction.atomic
+def user_otp_reset(*, by, user: User, reason: str = "") -> int:
+    """Remove every authenticator of the user (a lost or compromised phone).
+
+    The secrets are destroyed, not kept: a secret that may be in someone else's hands must never
+    verify again, and keeping it disabled would let the setup page offer it once more. Every
+    session of the user ends; at the next login the user enrols a new app. Returns how many
+    devices were removed.
+    """
+    devices = list(TOTPDevice.objects.filter(user=user).order_by("id").values_list("id", "confirmed"))
+    TOTPDevice.objects.filter(user=user).delete()
+    ended = _end_sessions(user)
+    log_auth(action="account.otp_reset", user=user, by=by, devices=len(devices), sessions_ended=ended, reason=reason)
+    audit(
+        by=by,
+        action="user.otp_reset",
+        obj=user,
+        changes={"devices": [pk for pk, _ in devices], "confirmed": sum(1 for _, c in devices if c), "reason": reason},
+    )
+    return len(devices)
 
 
 def user_disable_inactive(*, by, days: int | None = None, now: dt.datetime | None = None) -> list[User]:

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tochuc.accounts.access import log_auth
 from tochuc.accounts.auth import LoginForm
-from tochuc.accounts.services import user_set_password
+from tochuc.accounts.services import user_otp_confirm, user_set_password
 from tochuc.core.findings import RecordRefused
 
 MSG_OLD_PASSWORD = "Mật khẩu hiện tại không đúng"
@@ -90,12 +90,16 @@ def otp(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             ok = device.verify_token(form.cleaned_data["token"])
-            if ok and setup:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+            if ok:
+                # A new session id once the second factor is shown (ASVS 7.2.4), before the
+                # other sessions of a user who just added a device are ended.
+                request.session.cycle_key()
+                if setup:
+                    user_otp_confirm(user=user, device=device, request=request)
         if ok:
             otp_login(request, device)
-            log_auth(action="auth.otp_setup" if setup else "auth.otp", request=request, user=user)
+            if not setup:
+                log_auth(action="auth.otp", request=request, user=user)
             return redirect(_next(request))
         log_auth(action="auth.otp", request=request, user=user, result="failed")
         form.add_error("token", MSG_OTP_WRONG)

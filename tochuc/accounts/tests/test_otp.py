@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tochuc.accounts.models import AuthEvent
+from tochuc.accounts.services import user_otp_reset
+from tochuc.core.models import AuditEntry, verify_chain
 
 OTP = "/tai-khoan/xac-thuc/"
 
@@ -105,3 +109,88 @@ def test_guesses_are_throttled(personas, settings):
         device.refresh_from_db()
         assert device.throttling_failure_count == 1
     assert AuthEvent.objects.filter(action="auth.otp", result="failed").count() == 11
+
+
+# A5: a change of second factor ends the other sessions, like a password change ------------------
+
+LOGIN = "/tai-khoan/dang-nhap/"
+
+
+def _login_redirect(client: Client) -> str:
+    response = client.get("/")
+    return response["Location"] if response.status_code == 302 else str(response.status_code)
+
+
+def test_adding_a_device_ends_the_other_sessions_and_renews_this_one(personas):
+    other, this = Client(), Client()
+    for client in (other, this):
+        client.force_login(personas.viewer)
+    assert _login_redirect(other) == "200"
+    before = this.cookies["sessionid"].value
+    this.get(OTP)
+    device = TOTPDevice.objects.get(user=personas.viewer)
+    assert this.post(OTP, {"token": _token(device), "next": "/"})["Location"] == "/"
+    assert this.cookies["sessionid"].value != before
+    assert _login_redirect(this) == "200"
+    assert _login_redirect(other) == f"{LOGIN}?next=/"
+    event = AuthEvent.objects.get(user=personas.viewer, action="auth.otp_setup")
+    assert event.detail == {"sessions_ended": 1}
+    entry = AuditEntry.objects.get(action="user.otp_add")
+    assert (entry.object_id, entry.user_id, entry.changes) == (
+        str(personas.viewer.pk), personas.viewer.pk, {"device": device.pk, "sessions_ended": 1},
+    )
+
+
+def test_a_code_from_an_existing_device_ends_no_other_session(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "staff"
+    device = _enrolled(personas.city_admin)
+    with time_machine.travel(timezone.now(), tick=False):
+        first, second = Client(), Client()
+        for client in (first, second):
+            client.force_login(personas.city_admin)
+        assert first.post(OTP, {"token": _token(device)}).status_code == 302
+    assert _login_redirect(first) == "200"
+    # still signed in, only waiting for its own code
+    assert _login_redirect(second) == f"{OTP}?next=%2F"
+
+
+def test_resetting_the_second_factor_removes_the_devices_and_ends_every_session(personas, settings):
+    settings.TOCHUC_REQUIRE_2FA = "staff"
+    old = _enrolled(personas.city_admin)
+    clients = []
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for step in range(2):
+            client = Client()
+            client.force_login(personas.city_admin)
+            assert client.post(OTP, {"token": _token(old)}).status_code == 302
+            assert _login_redirect(client) == "200"
+            clients.append(client)
+            traveller.shift(dt.timedelta(seconds=30))
+    out = StringIO()
+    call_command("user", "otp-reset", "quantri", "--reason", "mất điện thoại", stdout=out)
+    assert out.getvalue() == "Đã gỡ 1 ứng dụng xác thực của quantri; mọi phiên đăng nhập đã kết thúc\n"
+    assert not TOTPDevice.objects.filter(user=personas.city_admin).exists()
+    for client in clients:
+        assert _login_redirect(client) == f"{LOGIN}?next=/"
+    event = AuthEvent.objects.get(action="account.otp_reset")
+    assert (event.user_id, event.by_id, event.detail) == (
+        personas.city_admin.pk, None, {"devices": 1, "sessions_ended": 2, "reason": "mất điện thoại"},
+    )
+    entry = AuditEntry.objects.get(action="user.otp_reset")
+    assert entry.changes == {"devices": [old.pk], "confirmed": 1, "reason": "mất điện thoại"}
+    assert verify_chain()[1] is None
+    # The next login enrols a new app with a new secret.
+    client = Client()
+    client.force_login(personas.city_admin)
+    assert _login_redirect(client) == f"{OTP}?next=%2F"
+    client.get(OTP)
+    new = TOTPDevice.objects.get(user=personas.city_admin)
+    assert not new.confirmed and new.key != old.key
+
+
+def test_the_reset_service_records_who_reset_it(personas):
+    _enrolled(personas.viewer)
+    assert user_otp_reset(by=personas.city_admin, user=personas.viewer) == 1
+    event = AuthEvent.objects.get(action="account.otp_reset")
+    assert (event.user_id, event.by_id) == (personas.viewer.pk, personas.city_admin.pk)
+    assert AuditEntry.objects.get(action="user.otp_reset").user_id == personas.city_admin.pk

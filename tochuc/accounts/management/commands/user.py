@@ -1,5 +1,6 @@
 """`tochuc user add USERNAME --unit CODE --role ROLE` (password from stdin or a prompt),
-`tochuc user lock|unlock|reset USERNAME`, `tochuc user password USERNAME`."""
+`tochuc user lock|unlock|reset USERNAME`, `tochuc user password USERNAME`,
+`tochuc user otp-reset USERNAME` (remove the authenticator app of a lost phone)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tochuc.accounts.models import Role, User
 from tochuc.accounts.services import (
     user_create,
     user_lock,
+    user_otp_reset,
     user_reset_password,
     user_set_password,
     user_unlock,
@@ -43,6 +45,11 @@ class Command(BaseCommand):
         reset.add_argument("username")
         password = sub.add_parser("password", help="đặt mật khẩu mới (đọc từ đầu vào chuẩn)")
         password.add_argument("username")
+        otp_reset = sub.add_parser(
+            "otp-reset", help="gỡ ứng dụng xác thực (mất điện thoại), kết thúc mọi phiên; lần đăng nhập sau phải đăng ký lại"
+        )
+        otp_reset.add_argument("username")
+        otp_reset.add_argument("--reason", default="")
 
     def handle(self, *args, action: str, **options):
         if action == "add":
@@ -60,6 +67,11 @@ class Command(BaseCommand):
         elif action == "reset":
             temporary = user_reset_password(by=None, user=user)
             self.stdout.write(f"Mật khẩu tạm thời của {user.username} (phải đổi khi đăng nhập): {temporary}")
+        elif action == "otp-reset":
+            removed = user_otp_reset(by=None, user=user, reason=options["reason"])
+            self.stdout.write(
+                f"Đã gỡ {removed} ứng dụng xác thực của {user.username}; mọi phiên đăng nhập đã kết thúc"
+            )
         elif action == "password":
             try:
                 user_set_password(by=None, user=user, password=self._read_password())
