@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 
 from tochuc.accounts import scoping
 from tochuc.accounts.scoping import Scope
+from tochuc.cadres.models import DefenseGroup, PoliticalTheory, Post, Professional, StateManagement
 from tochuc.events.kinds import KINDS, UNIT_TREE_KINDS, Subject, kind_label, subtype_label
 from tochuc.events.models import Event
 from tochuc.events.projections import live_events
@@ -156,8 +157,30 @@ class _Data:
         for t in Target.objects.filter(unit_id__in=self.unit_ids).order_by("unit__code", "year", "metric"):
             yield (self.codes[t.unit_id], t.year, t.metric, t.value)
 
+    def post_rows(self) -> Iterator[tuple]:
+        """One row per standard of a post (the post's columns repeated), or one for a post without standards."""
+        levels = {
+            "political_theory": dict(PoliticalTheory.choices), "state_management": dict(StateManagement.choices),
+            "professional": dict(Professional.choices), "defense_group": dict(DefenseGroup.choices),
+        }
+        posts = Post.objects.filter(unit_id__in=self.unit_ids).prefetch_related("standards")
+        for post in sorted(posts, key=lambda p: (self.codes[p.unit_id], p.name)):
+            head = (self.codes[post.unit_id], post.name, post.get_managing_level_display(), "Có" if post.is_party_committee else "Không")
+            standards = sorted(post.standards.all(), key=lambda s: s.valid_from)
+            if not standards:
+                yield (*head, None, None, "", "", "", "", "")
+            for s in standards:
+                yield (
+                    *head, s.valid_from, s.valid_to,
+                    *(levels[k][getattr(s, k)] if getattr(s, k) else "" for k in levels),
+                    s.source,
+                )
+
     def rows(self, sheet: Sheet) -> Iterator[tuple]:
-        return {"units": self.unit_rows, "people": self.person_rows, "events": self.event_rows, "targets": self.target_rows}[sheet.key]()
+        return {
+            "units": self.unit_rows, "posts": self.post_rows, "people": self.person_rows, "events": self.event_rows,
+            "targets": self.target_rows,
+        }[sheet.key]()
 
 
 def _xlsx_value(value: Any) -> Any:

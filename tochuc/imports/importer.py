@@ -34,6 +34,8 @@ from django.db import transaction
 
 from tochuc.accounts import scoping
 from tochuc.accounts.scoping import Scope
+from tochuc.cadres.models import DefenseGroup, ManagingLevel, PoliticalTheory, Post, PostStandard, Professional, StateManagement
+from tochuc.cadres.services import post_create, post_standard_set
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.core.models import audit
 from tochuc.events.fold import KIND_ORDER
@@ -78,7 +80,7 @@ ERROR, UNCONFIRMED, CONFIRMED, NOTICE = "error", "unconfirmed", "confirmed", "no
 BLOCKING = frozenset({ERROR, UNCONFIRMED})
 LEVEL_LABELS = {ERROR: "Lỗi", UNCONFIRMED: "Cảnh báo chưa xác nhận", CONFIRMED: "Cảnh báo đã xác nhận", NOTICE: "Lưu ý"}
 
-MSG_NO_SHEET = "Sổ không có trang nào theo mẫu (units/Đơn vị, people/Người, events/Sự kiện, targets/Chỉ tiêu)"
+MSG_NO_SHEET = "Sổ không có trang nào theo mẫu (units/Đơn vị, posts/Chức danh, people/Người, events/Sự kiện, targets/Chỉ tiêu)"
 MSG_SHEET_TWICE = "Trang “{label}” xuất hiện hai lần"
 MSG_SHEET_IGNORED = "Trang “{name}” không thuộc mẫu: bỏ qua"
 MSG_MISSING_COLUMN = "Thiếu cột bắt buộc “{label}” ({key})"
@@ -102,6 +104,19 @@ MSG_UNIT_EVENT_SCOPE = "Đơn vị {value!r} không thuộc phạm vi của bạ
 MSG_NOT_IN_SCOPE = "Sự kiện phải liên quan tới một đơn vị trong phạm vi của bạn"
 MSG_UNCONFIRMED = "{message} — cảnh báo [{code}]: ghi mã này vào cột “Xác nhận cảnh báo” hoặc chọn xác nhận mọi cảnh báo"
 MSG_CONFIRMED = "{message} — đã xác nhận [{code}]"
+MSG_CHOICE = "Giá trị {value!r} không có trong danh sách: chọn một trong {choices}"
+MSG_YES_NO = "Giá trị {value!r} không hợp lệ: ghi Có hoặc Không"
+MSG_STANDARD_NEEDS_DATE = "Dòng có tiêu chuẩn nhưng thiếu ngày “Tiêu chuẩn áp dụng từ”"
+MSG_POST_ROW_DIFFERS = "Chức danh {name!r} của đơn vị {unit} đã ghi ở dòng {row} với cấp quản lý hoặc chức danh cấp ủy khác"
+MSG_DUPLICATE_STANDARD = "Trùng với dòng {row} (cùng chức danh, cùng ngày áp dụng tiêu chuẩn)"
+MSG_POST_DIFFERS = (
+    "Chức danh {name!r} của đơn vị {unit} đã có với thông tin khác ({level}, chức danh cấp ủy: {party}): "
+    "hệ thống không ghi đè khi nhập; sửa trên trang chức danh"
+)
+MSG_STANDARD_DIFFERS = (
+    "Chức danh {name!r} của đơn vị {unit} đã có tiêu chuẩn áp dụng từ {since} với nội dung khác: "
+    "hệ thống không ghi đè khi nhập; sửa trên trang chức danh"
+)
 
 # finding.field (service vocabulary) -> column key, per sheet
 _UNIT_FIELDS = {"parent": "parent_code", "to_unit": "to_unit_code", "unit": "unit_code"}
@@ -163,7 +178,10 @@ class Outcome:
         return not self.blocking
 
     def summary(self) -> str:
-        names = {"units": "đơn vị", "people": "người", "events": "sự kiện", "targets": "chỉ tiêu"}
+        names = {
+            "units": "đơn vị", "posts": "chức danh", "standards": "tiêu chuẩn chức danh", "people": "người",
+            "events": "sự kiện", "targets": "chỉ tiêu",
+        }
 
         def counts(counter: Counter) -> str:
             return ", ".join(f"{counter[k]} {v}" for k, v in names.items() if counter[k]) or "không có gì"
@@ -223,6 +241,23 @@ class EventRow:
 
 
 @dataclass(slots=True)
+class PostRow:
+    row: int
+    unit_code: str
+    name: str
+    managing_level: str
+    is_party_committee: bool
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    standard: dict  # political_theory, state_management, professional, defense_group (int levels)
+    source: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.unit_code, self.name.casefold())
+
+
+@dataclass(slots=True)
 class TargetRow:
     row: int
     unit_code: str
@@ -268,6 +303,7 @@ class Importer:
         self.people: dict[str, PersonRow] = {}
         self.events: list[EventRow] = []
         self.targets: list[TargetRow] = []
+        self.posts: list[PostRow] = []
         self._strings: dict[str, str] = {}
 
     # --- problems ---
@@ -331,7 +367,10 @@ class Importer:
                 for ref in source.merged():
                     first = re.match(r"[A-Z]+([0-9]+)", ref)
                     self.problem(sheet.key, int(first.group(1)) if first else None, "", ref, f"Ô gộp {ref}: hãy bỏ gộp ô và điền giá trị vào từng dòng")
-            handler = {"units": self._unit_row, "people": self._person_row, "events": self._event_row, "targets": self._target_row}[sheet.key]
+            handler = {
+                "units": self._unit_row, "posts": self._post_row, "people": self._person_row, "events": self._event_row,
+                "targets": self._target_row,
+            }[sheet.key]
             for number, cells in self._rows(source, sheet):
                 handler(number, cells)
         if not seen:
@@ -432,6 +471,32 @@ class Importer:
             )
         )
 
+    def _post_row(self, number: int, c: dict) -> None:
+        ok = True
+        values: dict[str, Any] = {}
+        for key, choices in POST_CHOICES.items():
+            text = c.get(key, "")
+            found = _choice(choices, text)
+            if found is None:
+                labels = ", ".join(f"“{label}”" for label in choices.values())
+                self.problem("posts", number, key, text, MSG_CHOICE.format(value=text, choices=labels))
+                ok = False
+            values[key] = found
+        party = _yes_no(c.get("is_party_committee", ""))
+        if party is None:
+            self.problem("posts", number, "is_party_committee", c["is_party_committee"], MSG_YES_NO.format(value=c["is_party_committee"]))
+            ok = False
+        valid_from = c.get("valid_from")
+        standard = {k: values[k] for k in STANDARD_LEVELS}
+        if valid_from is None and (any(standard.values()) or c.get("valid_to") or c.get("source")):
+            self.problem("posts", number, "valid_from", "", MSG_STANDARD_NEEDS_DATE)
+            ok = False
+        if ok:
+            self.posts.append(
+                PostRow(number, c["unit_code"], " ".join(c["name"].split()), values["managing_level"], bool(party), valid_from,
+                        c.get("valid_to"), standard, c.get("source", ""))
+            )
+
     def _target_row(self, number: int, c: dict) -> None:
         if c["value"] is not None and c["value"] < 0:
             self.problem("targets", number, "value", c["value"], "Chỉ tiêu phải là số không âm")
@@ -444,6 +509,7 @@ class Importer:
         codes = set(self.units) | {u.parent_code for u in self.units.values() if u.parent_code}
         codes |= {e.unit_code for e in self.events if e.unit_code} | {e.to_unit_code for e in self.events if e.to_unit_code}
         codes |= {t.unit_code for t in self.targets} | {p.registered_unit_code for p in self.people.values() if p.registered_unit_code}
+        codes |= {p.unit_code for p in self.posts}
         self.db_units: dict[str, Unit] = {}
         for chunk in _chunks(sorted(codes)):
             self.db_units.update({u.code: u for u in Unit.objects.filter(code__in=chunk)})
@@ -451,6 +517,7 @@ class Importer:
         if self.scope is not None:
             self.allowed_units = set(scoping.units(self.scope).values_list("id", flat=True))
         self._resolve_units()
+        self._check_posts()
         self._resolve_people()
         self._check_events()
         self._check_targets()
@@ -596,6 +663,29 @@ class Importer:
                 self.event_ok.append(e)
         self.events = []  # the checked list replaces it (memory)
 
+    def _check_posts(self) -> None:
+        """Group the rows by post (unit, name); each post's standards in date order."""
+        self.post_groups: dict[tuple[str, str], list[PostRow]] = {}
+        for p in self.posts:
+            if not self.unit_known(p.unit_code):
+                self.problem("posts", p.row, "unit_code", p.unit_code, MSG_UNKNOWN_UNIT.format(value=p.unit_code))
+                continue
+            group = self.post_groups.setdefault(p.key, [])
+            first = group[0] if group else None
+            if first is not None and (first.managing_level, first.is_party_committee) != (p.managing_level, p.is_party_committee):
+                self.problem("posts", p.row, "managing_level", ManagingLevel(p.managing_level).label,
+                             MSG_POST_ROW_DIFFERS.format(name=p.name, unit=p.unit_code, row=first.row))
+                continue
+            twin = next((g for g in group if g.valid_from == p.valid_from), None)
+            if twin is not None:
+                message = MSG_DUPLICATE_STANDARD.format(row=twin.row) if p.valid_from else MSG_DUPLICATE_ROW.format(row=twin.row)
+                self.problem("posts", p.row, "", "", message)
+                continue
+            group.append(p)
+        for group in self.post_groups.values():
+            group.sort(key=lambda p: (p.valid_from is not None, p.valid_from or dt.date.min, p.row))
+        self.posts = []
+
     def _check_targets(self) -> None:
         seen: dict[tuple, int] = {}
         self.target_ok: list[TargetRow] = []
@@ -615,6 +705,7 @@ class Importer:
 
     def write(self) -> None:
         self._write_units()
+        self._write_posts()
         self._write_people()
         self._write_events()
         self._write_targets()
@@ -823,6 +914,76 @@ class Importer:
             self.outcome.created["events"] += len(created)
             return
 
+    def _write_posts(self) -> None:
+        """Posts through `post_create`, their standards through `post_standard_set` (tochuc.cadres)."""
+        if not self.post_groups:
+            return
+        unit_ids = sorted({u.pk for code, _ in self.post_groups if (u := self.unit(code)) is not None})
+        stored: dict[tuple[int, str], Post] = {}
+        standards: dict[int, dict[dt.date, PostStandard]] = defaultdict(dict)
+        for chunk in _chunks(unit_ids):
+            for post in Post.objects.filter(unit_id__in=chunk):
+                stored[(post.unit_id, post.name.casefold())] = post
+            for standard in PostStandard.objects.filter(post__unit_id__in=chunk):
+                standards[standard.post_id][standard.valid_from] = standard
+        for (unit_code, _), rows in self.post_groups.items():
+            unit = self.unit(unit_code)
+            if unit is None:  # its unit row was refused: that error is already listed
+                continue
+            first = rows[0]
+            post = stored.get((unit.pk, first.name.casefold()))
+            if post is None:
+                post = self._attempt(
+                    lambda confirm, first=first, unit=unit: post_create(
+                        by=self.by, unit=unit, name=first.name, managing_level=first.managing_level, is_party_committee=first.is_party_committee
+                    ),
+                    frozenset(),
+                    lambda r, confirm, first=first: self.findings("posts", first.row, r.findings, confirm, {}, self._post_values(first)),
+                )
+                if post is None:
+                    continue
+                self.outcome.created["posts"] += 1
+            elif (post.managing_level, post.is_party_committee) != (first.managing_level, first.is_party_committee):
+                self.problem(
+                    "posts", first.row, "managing_level", ManagingLevel(first.managing_level).label,
+                    MSG_POST_DIFFERS.format(name=post.name, unit=unit_code, level=post.get_managing_level_display(),
+                                            party="có" if post.is_party_committee else "không"),
+                )
+                continue
+            else:
+                self.outcome.unchanged["posts"] += 1
+            for row in rows:
+                if row.valid_from is not None:
+                    self._write_standard(post, row, standards[post.pk], unit_code)
+
+    def _write_standard(self, post: Post, row: PostRow, stored: dict[dt.date, PostStandard], unit_code: str) -> None:
+        assert row.valid_from is not None
+        current = stored.get(row.valid_from)
+        if current is not None:
+            same = all(getattr(current, k) == v for k, v in row.standard.items())
+            same = same and (row.valid_to is None or row.valid_to == current.valid_to) and (not row.source or row.source == current.source)
+            if same:
+                self.outcome.unchanged["standards"] += 1
+            else:
+                self.problem("posts", row.row, "valid_from", format_date(row.valid_from),
+                             MSG_STANDARD_DIFFERS.format(name=post.name, unit=unit_code, since=format_date(row.valid_from)))
+            return
+        standard = self._attempt(
+            lambda confirm: post_standard_set(by=self.by, post=post, valid_from=row.valid_from, valid_to=row.valid_to, source=row.source, **row.standard),
+            frozenset(),
+            lambda r, confirm: self.findings("posts", row.row, r.findings, confirm, {}, self._post_values(row)),
+        )
+        if standard is not None:
+            stored[row.valid_from] = standard
+            self.outcome.created["standards"] += 1
+
+    @staticmethod
+    def _post_values(row: PostRow) -> dict[str, Any]:
+        return {
+            "unit_code": row.unit_code, "name": row.name, "managing_level": ManagingLevel(row.managing_level).label,
+            "valid_from": format_date(row.valid_from), "valid_to": format_date(row.valid_to), "source": row.source,
+        }
+
     def _write_targets(self) -> None:
         for t in self.target_ok:
             unit = self.unit(t.unit_code)
@@ -841,6 +1002,38 @@ class Importer:
                 current.value, current.set_by = t.value, by
                 current.save(update_fields=["value", "set_by", "set_at"])
             self.outcome.created["targets"] += 1
+
+
+# Enumerations of the posts sheet: a cell holds the label or the code (the number, for levels).
+STANDARD_LEVELS = ("political_theory", "state_management", "professional", "defense_group")
+POST_CHOICES: dict[str, dict[Any, str]] = {
+    "managing_level": dict(ManagingLevel.choices),
+    "political_theory": dict(PoliticalTheory.choices),
+    "state_management": dict(StateManagement.choices),
+    "professional": dict(Professional.choices),
+    "defense_group": dict(DefenseGroup.choices),
+}
+YES, NO = "Có", "Không"
+
+
+def _choice(choices: dict[Any, str], text: str) -> Any:
+    """The code for a label or code; blank is the lowest level (no requirement); None if unknown."""
+    wanted = normalize_name(text).casefold()
+    if not wanted:
+        return 0 if 0 in choices else None
+    for code, label in choices.items():
+        if wanted in (str(code), normalize_name(label).casefold()):
+            return code
+    return None
+
+
+def _yes_no(text: str) -> bool | None:
+    wanted = normalize_name(text).casefold()
+    if wanted in ("", "không", "khong", "0", "false", "no"):
+        return False
+    if wanted in ("có", "co", "x", "1", "true", "yes"):
+        return True
+    return None
 
 
 def import_workbook(path: Path | str, **options: Any) -> Outcome:

@@ -101,7 +101,27 @@ TARGETS = Sheet(
     ),
 )
 
-SHEETS: tuple[Sheet, ...] = (UNITS, PEOPLE, EVENTS, TARGETS)
+# The cadre post catalogue (chức danh) and its standards: one row per post, or one per standard
+# period of a post (the post's columns repeat). Identity: unit and post name (case-insensitive),
+# then a standard by its start date. Enumerations are the labels of tochuc.cadres.models.
+POSTS = Sheet(
+    "posts", "Chức danh",
+    (
+        Column("unit_code", "Mã đơn vị", CODE, True, True, "Đơn vị có chức danh: trong tệp hoặc đã có", "CT.NK"),
+        Column("name", "Tên chức danh", TEXT, True, True, "Duy nhất trong đơn vị; sự kiện ghi đúng tên này ở cột “Chức vụ” được gắn với chức danh", "Bí thư Đảng ủy"),
+        Column("managing_level", "Cấp quản lý", ENUM, True, True, "Chọn trong danh sách (diện cấp nào quản lý)", "Diện Ban Thường vụ Tỉnh ủy, Thành ủy quản lý"),
+        Column("is_party_committee", "Chức danh cấp ủy", ENUM, False, False, "Có hoặc Không (để trống là Không); chỉ định, chuẩn y chỉ dùng cho chức danh cấp ủy", "Có"),
+        Column("valid_from", "Tiêu chuẩn áp dụng từ", DATE, False, False, "Để trống nếu chức danh chưa có tiêu chuẩn; mỗi giai đoạn tiêu chuẩn một dòng", "01/01/2022"),
+        Column("valid_to", "Tiêu chuẩn áp dụng đến", DATE, False, False, "Không kể ngày này; để trống nếu còn áp dụng", ""),
+        Column("political_theory", "Lý luận chính trị", ENUM, False, False, "Trình độ tối thiểu; để trống là không yêu cầu", "Cao cấp, cử nhân"),
+        Column("state_management", "Quản lý nhà nước", ENUM, False, False, "Ngạch tối thiểu; để trống là không yêu cầu", "Chuyên viên chính"),
+        Column("professional", "Chuyên môn", ENUM, False, False, "Trình độ tối thiểu; để trống là không yêu cầu", "Đại học"),
+        Column("defense_group", "Quốc phòng – an ninh", ENUM, False, False, "Nhóm đối tượng bồi dưỡng; để trống là không yêu cầu", "Đối tượng 2"),
+        Column("source", "Căn cứ tiêu chuẩn", TEXT, False, False, "Văn bản quy định tiêu chuẩn", "Quy định 89-QĐ/TW"),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (UNITS, POSTS, PEOPLE, EVENTS, TARGETS)
 SHEET_BY_KEY = {s.key: s for s in SHEETS}
 # The column the error report adds; ignored silently when a corrected report is imported again.
 ERROR_COLUMN = "Lỗi"

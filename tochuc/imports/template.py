@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tochuc.cadres.models import DefenseGroup, ManagingLevel, PoliticalTheory, Professional, StateManagement
 from tochuc.events.kinds import KINDS
 from tochuc.imports.exporter import DATE_FORMAT
 from tochuc.imports.schema import DATE, ENUM, ID, SHEETS, Column
@@ -21,7 +22,10 @@ HELP_SHEET = "Hướng dẫn"
 MAX_ROW = 100_000  # validations and formats cover this many rows
 
 INTRO = [
-    "Sổ nhập dữ liệu tochuc. Điền các trang Đơn vị, Người, Sự kiện, Chỉ tiêu; trang nào không dùng có thể để trống hoặc xóa.",
+    "Sổ nhập dữ liệu tochuc. Điền các trang Đơn vị, Chức danh, Người, Sự kiện, Chỉ tiêu; trang nào không dùng có thể để trống hoặc xóa.",
+    "Trang Chức danh: danh mục chức danh của từng đơn vị và tiêu chuẩn của chức danh (lý luận chính trị, quản lý nhà nước, chuyên môn, "
+    "quốc phòng – an ninh) theo từng giai đoạn; mỗi giai đoạn tiêu chuẩn một dòng, các cột của chức danh ghi lặp lại. "
+    "Các mức tiêu chuẩn để trống là không yêu cầu; mức cao hơn đáp ứng yêu cầu mức thấp hơn.",
     "Dòng đầu mỗi trang là tiêu đề cột: giữ nguyên (có thể dùng mã cột tiếng Anh thay cho tên tiếng Việt).",
     "Ngày ghi dd/mm/yyyy (ví dụ 19/05/2020) hoặc yyyy-mm-dd. Loại, phân loại, giới tính: chọn trong danh sách (hoặc ghi mã).",
     "Mã đơn vị, mã người có thể trỏ tới dòng trong cùng tệp hoặc tới dữ liệu đã có. Nhập lại cùng một tệp không tạo bản ghi trùng.",
@@ -42,6 +46,12 @@ def _enum_values() -> dict[str, list[str]]:
         "people.sex": [c.label for c in Sex],
         "events.kind": [s.label for s in KINDS.values() if s.code != "founding"],
         "events.subtype": subtypes,
+        "posts.managing_level": [c.label for c in ManagingLevel],
+        "posts.is_party_committee": ["Có", "Không"],
+        "posts.political_theory": [c.label for c in PoliticalTheory if c.value],
+        "posts.state_management": [c.label for c in StateManagement if c.value],
+        "posts.professional": [c.label for c in Professional if c.value],
+        "posts.defense_group": [c.label for c in DefenseGroup if c.value],
     }
 
 

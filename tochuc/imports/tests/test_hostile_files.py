@@ -68,7 +68,7 @@ def test_a_workbook_with_no_known_sheet_is_refused(db, tmp_path):
     outcome = import_workbook(book(tmp_path / "a.xlsx", {"Sheet1": [["a", "b"], [1, 2]]}))
     assert [p.line() for p in outcome.problems] == [
         "Lưu ý: Tệp [Sheet1]: Trang “Sheet1” không thuộc mẫu: bỏ qua",
-        "Lỗi: Tệp: Sổ không có trang nào theo mẫu (units/Đơn vị, people/Người, events/Sự kiện, targets/Chỉ tiêu)",
+        "Lỗi: Tệp: Sổ không có trang nào theo mẫu (units/Đơn vị, posts/Chức danh, people/Người, events/Sự kiện, targets/Chỉ tiêu)",
     ]
 
 

@@ -93,7 +93,7 @@ def test_the_template_downloads_with_lists_formats_and_instructions(client, pers
     assert response["Content-Disposition"] == 'attachment; filename="mau-nhap-du-lieu-tochuc.xlsx"'
     assert response["Cache-Control"] == "no-store"
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert wb.sheetnames == ["Hướng dẫn", "Danh mục", "Đơn vị", "Người", "Sự kiện", "Chỉ tiêu"]
+    assert wb.sheetnames == ["Hướng dẫn", "Danh mục", "Đơn vị", "Chức danh", "Người", "Sự kiện", "Chỉ tiêu"]
     assert [c.value for c in wb["Người"][1]][:4] == ["Mã người", "Họ và tên", "Ngày sinh", "Giới tính"]
     lists = {str(dv.sqref): dv.formula1 for dv in wb["Sự kiện"].data_validations.dataValidation}
     assert lists["B2:B100000"] == "='Danh mục'!$C$2:$C$21"
