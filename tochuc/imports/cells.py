@@ -28,6 +28,23 @@ MSG_DATE_AS_NUMBER = "Ngày {value!r} là một số: đặt định dạng ô l
 MSG_INT = "Cần một số nguyên, nhận được {value!r}"
 MSG_JSON = "Chi tiết phải là một đối tượng JSON ({{...}}), nhận được {value!r}"
 MSG_REQUIRED = "Thiếu giá trị bắt buộc"
+MSG_UNCACHED_FORMULA = (
+    "Ô chứa công thức nhưng tệp không lưu giá trị đã tính (tệp do một chương trình không tính công thức tạo ra): "
+    "mở tệp bằng Excel và lưu lại, hoặc thay công thức bằng giá trị"
+)
+
+
+class _UncachedFormula:
+    """The value read from a formula cell that has no cached result (formulas are never evaluated)."""
+
+    def __repr__(self) -> str:
+        return "<công thức chưa tính>"
+
+    def __str__(self) -> str:
+        return "(công thức)"
+
+
+UNCACHED_FORMULA = _UncachedFormula()
 
 
 class CellError(ValueError):
@@ -71,6 +88,8 @@ def to_text(value: Any) -> str:
 
 def convert(kind: str, value: Any) -> Any:
     """The typed value of a cell for a column type; "" / None when empty; CellError when wrong."""
+    if value is UNCACHED_FORMULA:
+        raise CellError(MSG_UNCACHED_FORMULA)
     if kind == DATE:
         return to_date(value)
     if kind == INT:

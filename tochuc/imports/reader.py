@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from openpyxl.xml import DEFUSEDXML
 
+from tochuc.imports.cells import UNCACHED_FORMULA
 from tochuc.imports.schema import SHEETS
 
 # openpyxl only resists entity-expansion bombs when defusedxml is installed (a pinned dependency).
@@ -44,7 +46,7 @@ MSG_TOO_MANY_ROWS = "Trang “{sheet}” có {rows} dòng, vượt giới hạn 
 MSG_ENCODING_UTF16 = "Tệp {name} mã hóa UTF-16: hãy lưu lại dạng CSV UTF-8"
 MSG_ENCODING = "Tệp {name} không phải mã UTF-8 (có thể là Windows-1258 hoặc Latin-1), dòng {row}: hãy lưu lại dạng “CSV UTF-8”"
 MSG_CSV_BROKEN = "Tệp {name} không đọc được dạng CSV, dòng {row}: {reason}"
-MSG_NO_CSV = "Thư mục không có tệp units.csv, people.csv, events.csv hoặc targets.csv"
+MSG_NO_CSV = "Thư mục không có tệp units.csv, posts.csv, people.csv, events.csv hoặc targets.csv"
 MSG_MERGED = "Ô gộp {ref}: hãy bỏ gộp ô và điền giá trị vào từng dòng"
 
 
@@ -112,6 +114,18 @@ def check_xlsx(path: Path, limits: Limits) -> None:
         raise WorkbookRefused(MSG_BAD_ZIP) from None
 
 
+class _CachedValueParser(WorkSheetParser):
+    """openpyxl's sheet parser, reading cached values (formulas are never evaluated), that marks a
+    formula cell WITHOUT a cached value instead of reading it as empty: a workbook written by a
+    tool that does not compute formulas would otherwise lose those values silently."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = UNCACHED_FORMULA
+        return cell
+
+
 @dataclass
 class SheetSource:
     """One sheet (or CSV file) of the upload: its name and a way to stream its rows."""
@@ -168,11 +182,7 @@ class WorkbookSource:
                 if declared is not None and declared > limits.max_rows:
                     raise WorkbookRefused(MSG_TOO_MANY_ROWS.format(sheet=ws.title, rows=declared, limit=limits.max_rows), sheet=ws.title)
                 # A dimension may also be too small; openpyxl would then stop early and drop rows.
-                ws.reset_dimensions()
-                for number, values in enumerate(ws.iter_rows(values_only=True, max_col=limits.max_columns), start=1):
-                    if number > limits.max_rows:
-                        raise WorkbookRefused(MSG_TOO_MANY_ROWS.format(sheet=ws.title, rows=f"hơn {limits.max_rows}", limit=limits.max_rows), sheet=ws.title)
-                    yield number, values
+                yield from _parse_rows(ws, limits)
             except WorkbookRefused:
                 raise
             except Exception as exc:
@@ -248,6 +258,31 @@ class WorkbookSource:
                 raise WorkbookRefused(MSG_CSV_BROKEN.format(name=file.name, row=number + 1, reason=exc), sheet=file.stem) from None
 
         return rows
+
+
+def _parse_rows(ws, limits: Limits) -> Iterator[tuple[int, tuple]]:
+    """The rows of a read-only worksheet as (row number, values), numbered as in the file (rows
+    missing from the XML are blank and skipped anyway). The sheet's declared dimension is not
+    trusted: it may be too small and would drop rows."""
+    wb = ws.parent
+    width = limits.max_columns
+    with ws._get_source() as src:
+        parser = _CachedValueParser(
+            src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+            date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > limits.max_rows:
+                raise WorkbookRefused(MSG_TOO_MANY_ROWS.format(sheet=ws.title, rows=f"hơn {limits.max_rows}", limit=limits.max_rows), sheet=ws.title)
+            if not cells:
+                continue
+            last = min(max(c["column"] for c in cells), width)
+            values: list[Any] = [None] * last
+            for cell in cells:
+                column = cell["column"]
+                if column <= width:
+                    values[column - 1] = cell["value"]
+            yield number, tuple(values)
 
 
 def is_blank(values: tuple) -> bool:

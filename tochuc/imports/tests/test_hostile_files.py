@@ -253,10 +253,24 @@ def test_a_formula_gives_its_cached_value_and_is_never_evaluated(tree, tmp_path)
     uncached = '<row r="3"><c r="A3"><f>1+1</f></c><c r="B3" t="inlineStr"><is><t>Lê Hoa</t></is></c><c r="C3" t="inlineStr"><is><t>15/03/1990</t></is></c><c r="D3" t="inlineStr"><is><t>Nữ</t></is></c></row>'.encode()
     path = raw_book(tmp_path / "f.xlsx", "people", SHEET_OPEN + b"<sheetData>" + header + cached + uncached + b"</sheetData></worksheet>")
     outcome = import_workbook(path)
-    assert [p.line() for p in outcome.problems] == ["Lỗi: Trang Người, dòng 3, cột Mã người: Thiếu giá trị bắt buộc"]
+    assert [p.line() for p in outcome.problems] == [
+        "Lỗi: Trang Người, dòng 3, cột Mã người [(công thức)]: Ô chứa công thức nhưng tệp không lưu giá trị đã tính "
+        "(tệp do một chương trình không tính công thức tạo ra): mở tệp bằng Excel và lưu lại, hoặc thay công thức bằng giá trị",
+    ]
+    assert Person.objects.count() == 0
     outcome = import_workbook(raw_book(tmp_path / "g.xlsx", "people", SHEET_OPEN + b"<sheetData>" + header + cached + b"</sheetData></worksheet>"))
     assert outcome.committed
     assert Person.objects.get().code == "DV1"
+
+
+def test_a_formula_without_a_cached_value_in_an_optional_column_is_refused_not_read_as_empty(tree, tmp_path):
+    header = inline_row(1, ["Mã người", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc"])
+    row = inline_row(2, ["DV1", "Lê Lan", "15/03/1990", "Nữ"])[:-len(b"</row>")] + b'<c r="E2" t="str"><f>Sheet2!A1</f></c></row>'
+    outcome = import_workbook(raw_book(tmp_path / "f.xlsx", "people", SHEET_OPEN + b"<sheetData>" + header + row + b"</sheetData></worksheet>"))
+    assert [(p.sheet, p.row, p.column, p.value) for p in outcome.problems] == [("people", 2, "ethnicity", "(công thức)")]
+    assert outcome.problems[0].message.startswith("Ô chứa công thức nhưng tệp không lưu giá trị đã tính")
+    assert not outcome.committed
+    assert Person.objects.count() == 0
 
 
 def _csv_folder(tmp_path, data: bytes):

@@ -40,7 +40,7 @@ class Command(BaseCommand):
     help = "Nhập sổ Excel (.xlsx) hoặc thư mục CSV: kiểm tra toàn bộ, ghi tất cả hoặc không ghi gì"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="tệp .xlsx hoặc thư mục chứa units.csv, people.csv, events.csv, targets.csv")
+        parser.add_argument("file", help="tệp .xlsx hoặc thư mục chứa units.csv, posts.csv, people.csv, events.csv, targets.csv")
         parser.add_argument("--template", action="store_true", help="ghi sổ mẫu trống vào FILE thay vì nhập")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
         parser.add_argument("--confirm-warnings", action="store_true", help="xác nhận mọi cảnh báo theo quy định (được liệt kê)")
