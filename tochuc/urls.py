@@ -9,4 +9,5 @@ urlpatterns = [
     path("bao-cao/", include("tochuc.reports.urls")),
     path("nhap-xuat/", include("tochuc.imports.urls")),
     path("can-bo/", include("tochuc.cadres.urls")),
+    path("api/v1/", include("tochuc.api.urls")),
 ]
