@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from tochuc.core.bulk import GuardedManager, RecordModel
+
 
 class Role(models.TextChoices):
     VIEWER = "viewer", "Xem"
@@ -41,17 +43,41 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-at"], name="pwhistory_user_at")]
 
 
-class Grant(models.Model):
-    """The user acts within the subtree of `unit` with `role`."""
+class CurrentGrantManager(GuardedManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(valid_to__isnull=True)
+
+
+class Grant(RecordModel):
+    """The user acts within the subtree of `unit` with `role`, from `created_at` until `valid_to`.
+
+    A grant is never deleted or edited: revoking it, or changing the role, ends it (`valid_to`)
+    and a role change starts a new one, through `accounts.grants` which writes the audit entry.
+    `Grant.objects` holds only the grants in force, so every reader of scope and roles sees only
+    those; `Grant.all_grants` keeps the history too (the access review, backups).
+    """
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="grants")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=16, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    valid_to = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    end_reason = models.CharField(max_length=255, blank=True, default="")
+
+    objects = CurrentGrantManager()
+    all_grants = GuardedManager()
 
     class Meta:
         verbose_name = "phân quyền"
-        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="grant_user_unit")]
+        base_manager_name = "all_grants"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"], condition=models.Q(valid_to__isnull=True), name="grant_user_unit_current"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "valid_to"], name="grant_user_current")]
 
 
 class AccessLog(models.Model):

@@ -46,10 +46,97 @@ def user_create(*, by, username: str, password: str, unit: Unit, role: str, must
         username=username, password=password, password_changed_at=timezone.now(), must_change_password=must_change
     )
     PasswordHistory.objects.create(user=user, password=user.password, at=user.password_changed_at)
-    Grant.objects.create(user=user, unit=unit, role=role)
     log_auth(action="account.create", user=user, by=by, unit=unit.code, role=role)
     audit(by=by, action="user.create", obj=user, changes={"unit": unit.code, "role": role})
+    grant_add(by=by, user=user, unit=unit, role=role)
     return user
+
+
+MSG_GRANT_SAME = "{user} đã có vai trò {role} trong phạm vi {unit}"
+MSG_GRANT_NONE = "{user} không có quyền nào đang hiệu lực trong phạm vi {unit}"
+MSG_GRANT_FORBIDDEN = "Bạn không có quyền quản trị người dùng trong phạm vi {unit}"
+
+
+def _may_manage_users(by, unit: Unit) -> bool:
+    """The server operator (`by=None`, the `tochuc user` command) may; a user needs the
+    administrator role over the unit (SECURITY.md B4: never above or outside their subtree)."""
+    if by is None:
+        return True
+    from tochuc.accounts import scoping
+
+    return scoping.allows(scoping.role_for_unit(scoping.scope_for(by), unit), "manage_users")
+
+
+def _grant_state(grant: Grant | None) -> dict | None:
+    return None if grant is None else {"grant": grant.pk, "role": grant.role}
+
+
+def _end_grant(grant: Grant, *, by, reason: str) -> None:
+    grant.valid_to = timezone.now()
+    grant.ended_by = by if getattr(by, "pk", None) else None
+    grant.end_reason = reason[:255]
+    grant.save(update_fields=["valid_to", "ended_by", "end_reason"])
+
+
+@transaction.atomic
+def grant_add(*, by, user: User, unit: Unit, role: str, reason: str = "") -> Grant:
+    """Give `user` the `role` within the subtree of `unit`.
+
+    A grant already in force on the same unit with another role is ended and replaced (a role
+    change); the same role again is refused. The security log and the audit trail record who
+    did it, for whom, on which unit, the role before and after.
+    """
+    findings: list[Finding] = []
+    if role not in Role.values:
+        findings.append(Finding("grant.role", Level.ERROR, MSG_ROLE.format(value=role), "role"))
+    if not _may_manage_users(by, unit):
+        findings.append(Finding("grant.forbidden", Level.ERROR, MSG_GRANT_FORBIDDEN.format(unit=unit.code), "unit"))
+    # Lock the user's row: two administrators changing the same grant queue instead of racing.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    before = Grant.objects.filter(user=user, unit=unit).first()
+    if before is not None and before.role == role:
+        findings.append(
+            Finding("grant.same", Level.ERROR, MSG_GRANT_SAME.format(user=user.username, role=Role(role).label, unit=unit.code), "role")
+        )
+    if findings:
+        raise RecordRefused(findings)
+    if before is not None:
+        _end_grant(before, by=by, reason=reason or f"đổi vai trò thành {role}")
+    grant = Grant.objects.create(
+        user=user, unit=unit, role=role, granted_by=by if getattr(by, "pk", None) else None
+    )
+    changes = {
+        "user": user.username,
+        "unit": unit.code,
+        "before": _grant_state(before),
+        "after": _grant_state(grant),
+        "reason": reason,
+    }
+    log_auth(action="account.grant", user=user, by=by, unit=unit.code, role=role, before=before.role if before else None)
+    audit(by=by, action="grant.add", obj=grant, changes=changes)
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, by, user: User, unit: Unit, reason: str = "") -> Grant:
+    """End the user's grant on `unit`: it stays in the history with who ended it, when and why.
+
+    Scope is computed anew on every request, so the user's next request no longer sees the
+    subtree; no session needs to end.
+    """
+    if not _may_manage_users(by, unit):
+        raise RecordRefused([Finding("grant.forbidden", Level.ERROR, MSG_GRANT_FORBIDDEN.format(unit=unit.code), "unit")])
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    grant = Grant.objects.filter(user=user, unit=unit).first()
+    if grant is None:
+        raise RecordRefused(
+            [Finding("grant.none", Level.ERROR, MSG_GRANT_NONE.format(user=user.username, unit=unit.code), "unit")]
+        )
+    _end_grant(grant, by=by, reason=reason)
+    changes = {"user": user.username, "unit": unit.code, "before": _grant_state(grant), "after": None, "reason": reason}
+    log_auth(action="account.revoke", user=user, by=by, unit=unit.code, role=grant.role)
+    audit(by=by, action="grant.revoke", obj=grant, changes=changes)
+    return grant
 
 
 MSG_PASSWORD_SAME = "Mật khẩu mới phải khác mật khẩu hiện tại"

@@ -79,11 +79,17 @@ def uninstall(connection, tables: Iterable[str]) -> None:
 @contextmanager
 def suspended(connection, tables: Iterable[str] | None = None) -> Iterator[None]:
     """Lift the triggers for a whole-database operation, and put them back after."""
+    from tochuc.core.bulk import whole_database
+
+    whole = tables is None
     tables = list(APPEND_ONLY_TABLES if tables is None else tables)
     uninstall(connection, tables)
+    # Lifting every trigger is a whole-database operation; the bulk guard steps aside too.
+    token = whole_database.set(whole)
     try:
         yield
     finally:
+        whole_database.reset(token)
         install(connection, tables)
 
 

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from tochuc.core.bulk import RecordModel
+
 GENESIS = "0" * 64
 # Any constant: the key of the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 7_402_113
 
 
-class AuditEntry(models.Model):
+class AuditEntry(RecordModel):
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     action = models.CharField(max_length=64)  # e.g. "person.create", "person.update", "event.void"
@@ -63,15 +65,27 @@ def _lock_chain() -> None:
 
 
 @transaction.atomic
-def audit(*, by, action: str, obj: models.Model, changes: dict | None = None) -> AuditEntry:
+def audit(
+    *,
+    by,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    """Append an entry; `obj` names the record, or `object_type`/`object_id` something that is not
+    one row (a bulk path)."""
     user = by if getattr(by, "pk", None) else None
+    if obj is not None:
+        object_type, object_id = obj._meta.label_lower, str(obj.pk)
     _lock_chain()
     last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
     entry = AuditEntry(
         user=user,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=object_type,
+        object_id=object_id,
         # A JSON round trip now, so the hash covers exactly what the database will give back.
         changes=json.loads(json.dumps(changes or {}, default=str)),
         prev_hash=last or GENESIS,

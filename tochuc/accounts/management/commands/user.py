@@ -1,6 +1,7 @@
 """`tochuc user add USERNAME --unit CODE --role ROLE` (password from stdin or a prompt),
 `tochuc user lock|unlock|reset USERNAME`, `tochuc user password USERNAME`,
-`tochuc user otp-reset USERNAME` (remove the authenticator app of a lost phone)."""
+`tochuc user otp-reset USERNAME` (remove the authenticator app of a lost phone),
+`tochuc user grant USERNAME --unit CODE --role ROLE`, `tochuc user revoke USERNAME --unit CODE`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tochuc.accounts.models import Role, User
 from tochuc.accounts.services import (
+    grant_add,
+    grant_revoke,
     user_create,
     user_lock,
     user_otp_reset,
@@ -50,6 +53,17 @@ class Command(BaseCommand):
         )
         otp_reset.add_argument("username")
         otp_reset.add_argument("--reason", default="")
+        grant = sub.add_parser(
+            "grant", help="cấp vai trò trong phạm vi một đơn vị (thay vai trò cũ trên đơn vị đó nếu có)"
+        )
+        grant.add_argument("username")
+        grant.add_argument("--unit", required=True, help="mã đơn vị gốc của phạm vi")
+        grant.add_argument("--role", required=True, choices=Role.values)
+        grant.add_argument("--reason", default="")
+        revoke = sub.add_parser("revoke", help="chấm dứt quyền trong phạm vi một đơn vị (giữ lại lịch sử)")
+        revoke.add_argument("username")
+        revoke.add_argument("--unit", required=True, help="mã đơn vị gốc của phạm vi")
+        revoke.add_argument("--reason", default="")
 
     def handle(self, *args, action: str, **options):
         if action == "add":
@@ -72,6 +86,23 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Đã gỡ {removed} ứng dụng xác thực của {user.username}; mọi phiên đăng nhập đã kết thúc"
             )
+        elif action in ("grant", "revoke"):
+            unit = unit_by_code(options["unit"])
+            if unit is None:
+                raise CommandError(f"Không có đơn vị mã {options['unit']!r}")
+            try:
+                if action == "grant":
+                    grant_add(by=None, user=user, unit=unit, role=options["role"], reason=options["reason"])
+                else:
+                    ended = grant_revoke(by=None, user=user, unit=unit, reason=options["reason"])
+            except RecordRefused as refused:
+                raise CommandError("\n".join(str(f) for f in refused.findings)) from None
+            if action == "grant":
+                self.stdout.write(f"Đã cấp vai trò {Role(options['role']).label} cho {user.username} trong phạm vi {unit.code}")
+            else:
+                self.stdout.write(
+                    f"Đã chấm dứt vai trò {Role(ended.role).label} của {user.username} trong phạm vi {unit.code}"
+                )
         elif action == "password":
             try:
                 user_set_password(by=None, user=user, password=self._read_password())
