@@ -21,8 +21,12 @@ from tochuc.reports.selectors import (
     FigureResult,
     Frame,
     ReportError,
+    Rows,
     build_frame,
     compute_all,
+    figure_result,
+    figure_rows,
+    get_def,
     has_data,
     years_end_members,
 )
@@ -138,13 +142,50 @@ def _json_number(value: int | Decimal | None) -> int | float | None:
 
 
 def display(value: int | Decimal | None, key: str = "") -> str:
-    """A figure's value as Vietnamese text: 3.105, -25,00 (percentages carry their key)."""
+    """A figure's value as Vietnamese text: 3.105, +8,25% against a target, 66,67% for a share
+    (a share is named by its key; without a key a percentage is read as against a target)."""
     if value is None:
         return "–"
     if isinstance(value, Decimal):
         text = format_decimal(value, 2)
-        return ("+" + text if value > 0 else text) + "%"
+        return ("+" + text if value > 0 and key not in F.SHARE_KEYS else text) + "%"
     return format_int(int(value))
+
+
+def all_results(frame: Frame) -> dict[str, FigureResult]:
+    """Every figure of the report: those of `reports.selectors`, then the cadre-work figures of
+    `cadres.report` placed after the other cadre figures (decisions, planning, training)."""
+    from tochuc.cadres.report import cadre_results
+
+    base = compute_all(frame)
+    cadres = cadre_results(frame)
+    keys = list(base)
+    last_cadre = max(
+        (i for i, k in enumerate(keys) if get_def(frame, k).section == "cadres"),
+        default=len(keys) - 1,
+    )
+    ordered = keys[: last_cadre + 1]
+    out = {k: base[k] for k in ordered} | cadres
+    out.update({k: base[k] for k in keys[last_cadre + 1 :]})
+    return out
+
+
+def result_of(frame: Frame, key: str) -> FigureResult:
+    """One figure, wherever it is counted (the reports app or cadre work)."""
+    if get_def(frame, key).source == F.Source.CADRES:
+        from tochuc.cadres.report import cadre_result
+
+        return cadre_result(frame, key)
+    return figure_result(frame, key)
+
+
+def rows_of(frame: Frame, key: str, *, bucket: int | None = None, order: str = "") -> Rows:
+    """The rows behind one figure, wherever it is counted."""
+    if get_def(frame, key).source == F.Source.CADRES:
+        from tochuc.cadres.report import cadre_rows
+
+        return cadre_rows(frame, key, bucket=bucket, order=order)
+    return figure_rows(frame, key, bucket=bucket, order=order)
 
 
 def build_annual(
@@ -166,7 +207,7 @@ def build_annual(
             raise ReportError(f"Năm báo cáo không hợp lệ: {year}.")
         period = F.Period.year(year)
     frame = build_frame(scope=scope, code=code, period=period)
-    results = compute_all(frame)
+    results = all_results(frame)
     if not allow_empty and not has_data(frame, results):
         raise ReportError(
             MSG_NO_DATA.format(

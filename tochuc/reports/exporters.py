@@ -92,7 +92,9 @@ def summary(report: AnnualReport) -> list[tuple[str, list[SummaryRow]]]:
             or r.key.startswith("awards.badge_")
         ):
             continue
-        out[SECTIONS[d.section]].append(SummaryRow(r.key, r.label, r.value, display(r.value)))
+        out[SECTIONS[d.section]].append(
+            SummaryRow(r.key, r.label, r.value, display(r.value, r.key))
+        )
     return [(title, rows) for title, rows in out.items() if rows]
 
 
@@ -109,12 +111,12 @@ def breakdown(report: AnnualReport) -> tuple[list[str], list[tuple[str, str, lis
         for key, _ in cols:
             r = report.results[key]
             v = r.by_bucket.get(b.unit_id)
-            cells.append(SummaryRow(key, "", v, display(v)))
+            cells.append(SummaryRow(key, "", v, display(v, key)))
         # units with nothing to show (the root itself, agencies kept for cadre work) are left out
         if not any(c.value for c in cells):
             continue
         rows.append((b.code, b.name + (" (trực tiếp)" if b.is_root else ""), cells))
-    total_cells = [SummaryRow(k, "", report.value(k), display(report.value(k))) for k, _ in cols]
+    total_cells = [SummaryRow(k, "", report.value(k), display(report.value(k), k)) for k, _ in cols]
     rows.append(("", "Tổng cộng", total_cells))
     return [label for _, label in cols], rows
 

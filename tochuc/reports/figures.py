@@ -40,6 +40,7 @@ class Source(StrEnum):
     UNIT_EVALUATIONS = "unit_evaluations"  # unit evaluations for the years of the period
     TARGET = "target"  # targets set for the year
     VS_TARGET = "vs_target"  # derived: (value / target − 1) × 100
+    CADRES = "cadres"  # planning lists, posts, rotation, selections, staffing: tochuc.cadres.report
 
 
 class Count(StrEnum):
@@ -100,7 +101,7 @@ class FigureDef:
 
     @property
     def has_rows(self) -> bool:
-        return self.source != Source.VS_TARGET
+        return self.source != Source.VS_TARGET and self.key not in SHARE_KEYS
 
 
 MEMBER_STATUSES = ("probationary", "full", "exempt")
@@ -277,7 +278,131 @@ STATIC: tuple[FigureDef, ...] = (
         metric="members.admitted",
     ),
 )
-STATIC_BY_KEY = {f.key: f for f in STATIC}
+# Cadre work beyond plain events (issue 6): counted by `tochuc.cadres.report`, joined into the
+# annual report and the dashboard after the figures above. Percentages in SHARE_KEYS are shares
+# (never signed like a comparison with a target) and have no rows of their own.
+_PLANNED = "trong danh sách quy hoạch vào ngày cuối của kỳ, cho các chức danh thuộc các đơn vị trong phạm vi; người đã được đưa ra khỏi quy hoạch không tính"
+_NEWEST = f"{_PLANNED}, của nhiệm kỳ quy hoạch mới nhất đang có người quy hoạch"
+
+
+def _cadre(key: str, label: str, definition: str) -> FigureDef:
+    return FigureDef(key, label, definition, Source.CADRES, section="cadres")
+
+
+CADRE_STATIC: tuple[FigureDef, ...] = (
+    _cadre(
+        "cadres.planning.people",
+        "Cán bộ trong quy hoạch",
+        f"Số người (không trùng lặp) {_PLANNED}, của các nhiệm kỳ quy hoạch chưa kết thúc (nhiệm kỳ hiện tại và nhiệm kỳ kế tiếp); kèm số người theo từng nhiệm kỳ.",
+    ),
+    _cadre(
+        "cadres.planning.posts",
+        "Chức danh trong danh mục",
+        "Số chức danh lãnh đạo, quản lý đang sử dụng trong danh mục chức danh của các đơn vị trong phạm vi.",
+    ),
+    _cadre(
+        "cadres.planning.posts_covered",
+        "Chức danh đã có người quy hoạch",
+        "Số chức danh trong danh mục đã có ít nhất một người trong quy hoạch nhiệm kỳ hiện tại hoặc kế tiếp vào ngày cuối của kỳ.",
+    ),
+    _cadre(
+        "cadres.planning.coverage",
+        "Tỷ lệ chức danh có người quy hoạch (%)",
+        "Số chức danh đã có người quy hoạch / số chức danh trong danh mục × 100, làm tròn nửa lên 2 chữ số thập phân; không có khi danh mục trống.",
+    ),
+    _cadre(
+        "cadres.planning.women",
+        "Cán bộ nữ trong quy hoạch",
+        f"Số cán bộ nữ (không trùng lặp) {_NEWEST}.",
+    ),
+    _cadre(
+        "cadres.planning.women_pct",
+        "Tỷ lệ cán bộ nữ trong quy hoạch (%)",
+        f"Số cán bộ nữ / số người {_NEWEST} × 100, làm tròn nửa lên 2 chữ số thập phân; so với tỷ lệ tối thiểu của nhiệm kỳ quy hoạch (Quy định 50-QĐ/TW: ít nhất 25%).",
+    ),
+    _cadre(
+        "cadres.planning.young",
+        "Cán bộ trẻ trong quy hoạch",
+        f"Số cán bộ (không trùng lặp) {_NEWEST}, chưa đến tuổi trẻ tối đa của nhiệm kỳ (mặc định dưới 40 tuổi) vào ngày đầu nhiệm kỳ quy hoạch.",
+    ),
+    _cadre(
+        "cadres.planning.young_pct",
+        "Tỷ lệ cán bộ trẻ trong quy hoạch (%)",
+        f"Số cán bộ trẻ / số người {_NEWEST} × 100, làm tròn nửa lên 2 chữ số thập phân; so với tỷ lệ tối thiểu của nhiệm kỳ quy hoạch (Quy định 50-QĐ/TW: ít nhất 15%).",
+    ),
+    _cadre(
+        "cadres.planning.minority",
+        "Cán bộ dân tộc thiểu số trong quy hoạch",
+        f"Số cán bộ (không trùng lặp) người dân tộc thiểu số (dân tộc ghi trong hồ sơ khác Kinh) {_NEWEST}.",
+    ),
+    _cadre(
+        "cadres.planning.minority_pct",
+        "Tỷ lệ cán bộ dân tộc thiểu số trong quy hoạch (%)",
+        f"Số cán bộ người dân tộc thiểu số / số người {_NEWEST} × 100, làm tròn nửa lên 2 chữ số thập phân.",
+    ),
+    _cadre(
+        "cadres.rotated",
+        "Cán bộ được luân chuyển",
+        "Số người (không trùng lặp) có quyết định luân chuyển có ngày hiệu lực trong kỳ, đến hoặc đi từ một đơn vị trong phạm vi (tính ở đơn vị đến khi đơn vị đến thuộc phạm vi); quyết định đã hủy không tính.",
+    ),
+    _cadre(
+        "cadres.rotation.ongoing",
+        "Cán bộ đang luân chuyển",
+        "Số người (không trùng lặp) đang luân chuyển đến một đơn vị trong phạm vi vào ngày cuối của kỳ: quyết định luân chuyển có hiệu lực từ ngày đó trở về trước và chưa hết thời hạn luân chuyển.",
+    ),
+    _cadre(
+        "cadres.selections.decided",
+        "Kỳ thi tuyển có kết quả",
+        "Số kỳ thi tuyển chức danh lãnh đạo, quản lý của các đơn vị trong phạm vi có kết quả trong kỳ.",
+    ),
+    _cadre(
+        "cadres.selections.candidates",
+        "Thí sinh dự thi tuyển",
+        "Số người (không trùng lặp) dự các kỳ thi tuyển có kết quả trong kỳ.",
+    ),
+    _cadre(
+        "cadres.selections.appointed",
+        "Bổ nhiệm sau thi tuyển",
+        "Số người trúng tuyển được bổ nhiệm vào chức danh thi tuyển, quyết định bổ nhiệm có ngày hiệu lực trong kỳ.",
+    ),
+    _cadre(
+        "cadres.staffing.quota",
+        "Biên chế được giao",
+        "Tổng biên chế được giao cho năm của ngày cuối kỳ, cộng trên các đơn vị trong phạm vi có số liệu biên chế năm đó.",
+    ),
+    _cadre(
+        "cadres.staffing.actual",
+        "Biên chế có mặt",
+        "Tổng số biên chế có mặt trong năm của ngày cuối kỳ, cộng trên các đơn vị trong phạm vi có số liệu biên chế năm đó.",
+    ),
+    _cadre(
+        "cadres.staffing.reduction",
+        "Tỷ lệ tinh giản biên chế so với năm gốc (%)",
+        "(Biên chế được giao năm gốc − biên chế được giao năm của ngày cuối kỳ) / biên chế năm gốc × 100, cộng trên các đơn vị có chỉ tiêu tinh giản đã bắt đầu (năm gốc của chỉ tiêu gần nhất, ví dụ Nghị quyết 39-NQ/TW: năm 2015), làm tròn nửa lên 2 chữ số thập phân.",
+    ),
+    _cadre(
+        "cadres.staffing.reduction_required",
+        "Chỉ tiêu tinh giản biên chế (%)",
+        "Tỷ lệ tinh giản phải đạt theo chỉ tiêu của các đơn vị đó, bình quân theo biên chế năm gốc (ví dụ Nghị quyết 39-NQ/TW: ít nhất 10% giai đoạn 2015–2021).",
+    ),
+    _cadre(
+        "cadres.training.gaps",
+        "Cán bộ chưa đạt chuẩn đào tạo của chức danh",
+        "Số người (không trùng lặp) đang giữ hoặc đang trong quy hoạch một chức danh có tiêu chuẩn vào ngày cuối của kỳ mà còn thiếu ít nhất một tiêu chuẩn: lý luận chính trị, quản lý nhà nước, chuyên môn hoặc quốc phòng – an ninh (theo các khóa đào tạo đã hoàn thành).",
+    ),
+)
+CADRE_KEYS: tuple[str, ...] = tuple(f.key for f in CADRE_STATIC)
+SHARE_KEYS = frozenset(
+    {
+        "cadres.planning.coverage",
+        "cadres.planning.women_pct",
+        "cadres.planning.young_pct",
+        "cadres.planning.minority_pct",
+        "cadres.staffing.reduction",
+        "cadres.staffing.reduction_required",
+    }
+)
+STATIC_BY_KEY = {f.key: f for f in (*STATIC, *CADRE_STATIC)}
 
 _EVAL_DEF = "Số {who} được xếp loại “{label}” trong đánh giá chất lượng của năm {years}, thuộc các đơn vị trong phạm vi; đánh giá đã hủy không tính."
 

@@ -74,6 +74,129 @@ def admission_sentence(
     return text + "."
 
 
+def _pct(report: AnnualReport, key: str) -> Decimal | None:
+    value = report.value(key)
+    return value if isinstance(value, Decimal) else None
+
+
+def planning_paragraphs(report: AnnualReport, last_day: str) -> list[str]:
+    """Planning: who was added or removed in the period, the lists standing on the last day for
+    the current and the next term, the posts they cover, and the quotas of the newest list."""
+    added, removed = _n(report, "cadres.planning.add"), _n(report, "cadres.planning.remove")
+    people = report.results.get("cadres.planning.people")
+    terms: dict[str, int] = people.extra.get("terms", {}) if people is not None else {}
+    posts, covered = (
+        _n(report, "cadres.planning.posts"),
+        _n(report, "cadres.planning.posts_covered"),
+    )
+    if not (added or removed or terms):
+        return [
+            "Chưa có danh sách quy hoạch cán bộ nào được ghi nhận cho các nhiệm kỳ hiện tại và kế tiếp."
+        ]
+    if added or removed:
+        changes = [
+            f"bổ sung {format_int(added)} đồng chí vào quy hoạch" if added else "",
+            f"đưa {format_int(removed)} đồng chí ra khỏi quy hoạch" if removed else "",
+        ]
+        text = f"Về công tác quy hoạch cán bộ: trong kỳ đã {_listing([c for c in changes if c])}."
+    else:
+        text = "Về công tác quy hoạch cán bộ: trong kỳ không có bổ sung hoặc đưa ra khỏi quy hoạch."
+    if terms:
+        lists = _listing(
+            [
+                f"nhiệm kỳ {t.replace('-', '–')} có {format_int(n)} đồng chí"
+                for t, n in terms.items()
+            ]
+        )
+        text += f" Tính đến ngày {last_day}, danh sách quy hoạch {lists}"
+        coverage = _pct(report, "cadres.planning.coverage")
+        if posts and coverage is not None:
+            text += (
+                f"; {format_int(covered)}/{format_int(posts)} chức danh trong danh mục đã có người"
+                f" quy hoạch (đạt {format_percent(coverage)})"
+            )
+        text += "."
+    paragraphs = [text]
+    quota_parts = []
+    newest = None
+    for key, who in (
+        ("women", "cán bộ nữ"),
+        ("young", "cán bộ trẻ"),
+        ("minority", "cán bộ người dân tộc thiểu số"),
+    ):
+        result = report.results.get(f"cadres.planning.{key}_pct")
+        if result is None or result.value is None:
+            continue
+        newest = result.extra.get("term") or newest
+        pct = Decimal(result.value)
+        part = f"{who} chiếm {format_percent(pct)}"
+        required = result.extra.get("required")
+        if required is not None:
+            verdict = "đạt" if pct >= required else "chưa đạt"
+            part += f" ({verdict} tỷ lệ tối thiểu {format_percent(Decimal(required))})"
+        quota_parts.append(part)
+    if quota_parts and newest:
+        paragraphs.append(
+            f"Trong danh sách quy hoạch nhiệm kỳ {newest.replace('-', '–')}, {_listing(quota_parts)}."
+        )
+    return paragraphs
+
+
+def rotation_sentence(rotated: int, ongoing: int, last_day: str) -> str:
+    """ "Thực hiện luân chuyển 2 đồng chí; đến ngày 31/12/2017 có 2 đồng chí đang luân chuyển." """
+    if rotated and ongoing:
+        return f"Thực hiện luân chuyển {format_int(rotated)} đồng chí; đến ngày {last_day} có {format_int(ongoing)} đồng chí đang luân chuyển."
+    if rotated:
+        return f"Thực hiện luân chuyển {format_int(rotated)} đồng chí."
+    if ongoing:
+        return f"Trong kỳ không có cán bộ được luân chuyển mới; đến ngày {last_day} có {format_int(ongoing)} đồng chí đang luân chuyển."
+    return "Trong kỳ không có cán bộ được luân chuyển."
+
+
+def selection_sentence(decided: int, candidates: int, appointed: int) -> str:
+    """Competitive selection (a pilot in most places): said only when something happened."""
+    if decided:
+        text = f"Tổ chức thi tuyển {format_int(decided)} chức danh lãnh đạo, quản lý với {format_int(candidates)} người dự thi"
+        if appointed:
+            text += f"; đã bổ nhiệm {format_int(appointed)} đồng chí trúng tuyển"
+        return text + "."
+    if appointed:
+        return f"Bổ nhiệm {format_int(appointed)} đồng chí trúng tuyển qua thi tuyển chức danh lãnh đạo, quản lý."
+    return ""
+
+
+def staffing_sentence(report: AnnualReport) -> str:
+    """Staffing and the streamlining against the target of the period (e.g. NQ 39-NQ/TW)."""
+    quota_result = report.results.get("cadres.staffing.quota")
+    quota, actual = _n(report, "cadres.staffing.quota"), _n(report, "cadres.staffing.actual")
+    if quota_result is None or not (quota or actual):
+        return ""
+    year = quota_result.extra.get("year", report.period.end.year)
+    text = f"Biên chế được giao năm {year} là {format_int(quota)}, có mặt {format_int(actual)}."
+    reduction_result = report.results.get("cadres.staffing.reduction")
+    reduction = _pct(report, "cadres.staffing.reduction")
+    if reduction_result is None or reduction is None:
+        return text
+    base_years = reduction_result.extra.get("base_years", [])
+    since = f"năm {base_years[0]}" if len(base_years) == 1 else "năm gốc của chỉ tiêu"
+    moved = (
+        f"đã giảm {format_percent(reduction)}"
+        if reduction >= 0
+        else f"tăng {format_percent(-reduction)}"
+    )
+    text += f" So với {since}, biên chế được giao {moved}"
+    required = _pct(report, "cadres.staffing.reduction_required")
+    if required is not None:
+        verdict = (
+            "vượt" if reduction > required else ("đạt" if reduction == required else "chưa đạt")
+        )
+        text += f", {verdict} chỉ tiêu tinh giản {format_percent(required)}"
+        sources = reduction_result.extra.get("sources", [])
+        if len(sources) == 1:
+            text += f" theo {sources[0]}"
+    return text + "."
+
+
 def narrative(report: AnnualReport) -> list[Section]:
     period = report.period
     in_period = "trong " + period.label()
@@ -138,26 +261,38 @@ def narrative(report: AnnualReport) -> list[Section]:
         s.paragraphs.append(
             f"{in_period[:1].upper() + in_period[1:]}, không có quyết định nào về công tác cán bộ được ghi nhận."
         )
-    added, removed = _n(report, "cadres.planning.add"), _n(report, "cadres.planning.remove")
-    if added or removed:
-        parts = [
-            f"bổ sung {format_int(added)} đồng chí vào quy hoạch" if added else "",
-            f"đưa {format_int(removed)} đồng chí ra khỏi quy hoạch" if removed else "",
-        ]
-        s.paragraphs.append(f"Về công tác quy hoạch cán bộ: {_listing([p for p in parts if p])}.")
+    s.paragraphs.extend(planning_paragraphs(report, last_day))
     trained = [
         f"{_lower_first(label)} {format_int(_n(report, f'training.{code}'))} đồng chí"
         for code, label in TRAINING_SUBTYPES.items()
         if _n(report, f"training.{code}")
     ]
     if trained:
-        s.paragraphs.append(
-            f"Công tác đào tạo, bồi dưỡng: cử cán bộ, đảng viên tham gia các lớp {_listing(trained)}."
-        )
+        text = f"Công tác đào tạo, bồi dưỡng: cử cán bộ, đảng viên tham gia các lớp {_listing(trained)}."
     else:
-        s.paragraphs.append(
-            "Không có cán bộ, đảng viên bắt đầu khóa đào tạo, bồi dưỡng nào trong kỳ."
+        text = "Không có cán bộ, đảng viên bắt đầu khóa đào tạo, bồi dưỡng nào trong kỳ."
+    gaps = _n(report, "cadres.training.gaps")
+    if gaps:
+        text += (
+            f" Đến ngày {last_day} còn {format_int(gaps)} đồng chí đang giữ hoặc trong quy hoạch chức danh"
+            " chưa đạt chuẩn về đào tạo, cần đưa vào kế hoạch đào tạo, bồi dưỡng năm tới."
         )
+    s.paragraphs.append(text)
+    s.paragraphs.append(
+        rotation_sentence(
+            _n(report, "cadres.rotated"), _n(report, "cadres.rotation.ongoing"), last_day
+        )
+    )
+    selection = selection_sentence(
+        _n(report, "cadres.selections.decided"),
+        _n(report, "cadres.selections.candidates"),
+        _n(report, "cadres.selections.appointed"),
+    )
+    if selection:
+        s.paragraphs.append(selection)
+    staffing = staffing_sentence(report)
+    if staffing:
+        s.paragraphs.append(staffing)
     sections.append(s)
 
     # III. Đảng viên

@@ -17,7 +17,7 @@ from tochuc.accounts import scoping
 from tochuc.accounts.access import log_access
 from tochuc.lib.dates import format_date, parse_date
 from tochuc.reports import figures as F
-from tochuc.reports.annual import build_annual, display
+from tochuc.reports.annual import all_results, build_annual, display, result_of, rows_of
 from tochuc.reports.exporters import (
     BREAKDOWN_COLUMNS,
     CORE_KEYS,
@@ -29,9 +29,6 @@ from tochuc.reports.exporters import (
 from tochuc.reports.selectors import (
     ReportError,
     build_frame,
-    compute_all,
-    figure_result,
-    figure_rows,
     get_def,
     has_data,
 )
@@ -135,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         frame = build_frame(scope=request.scope, code=unit.code, period=period)  # type: ignore[attr-defined]
     except ReportError as exc:
         return _error(request, "reports/dashboard.html", exc.message)
-    results = compute_all(frame)
+    results = all_results(frame)
     query = _query(unit, period)
     sections: dict[str, list] = {title: [] for title in F.SECTIONS.values()}
     for r in results.values():
@@ -147,7 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "key": r.key,
                 "label": r.label,
                 "definition": r.definition,
-                "text": display(r.value),
+                "text": display(r.value, r.key),
                 "value": r.value,
                 "core": r.key in CORE_KEYS,
             }
@@ -162,7 +159,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             cells.append(
                 {
                     "key": k,
-                    "text": display(v),
+                    "text": display(v, k),
                     "query": _query(unit, period, nhanh=b.code) if link else "",
                 }
             )
@@ -202,10 +199,10 @@ def figure_detail(request: HttpRequest, key: str) -> HttpResponse:
     bucket = frame.bucket_by_code(bucket_code) if bucket_code else None
     if bucket_code and bucket is None:
         raise Http404("Không có đơn vị này trong phạm vi báo cáo")
-    result = figure_result(frame, key)
+    result = result_of(frame, key)
     order = request.GET.get("sap", "")
     rows = (
-        figure_rows(frame, key, bucket=bucket.unit_id if bucket else None, order=order)
+        rows_of(frame, key, bucket=bucket.unit_id if bucket else None, order=order)
         if d.has_rows
         else None
     )
@@ -213,7 +210,7 @@ def figure_detail(request: HttpRequest, key: str) -> HttpResponse:
     if exporting and rows is not None:
         data = rows_to_xlsx(
             rows,
-            title=f"{d.label}: {display(result.by_bucket.get(bucket.unit_id) if bucket else result.value)}",
+            title=f"{d.label}: {display(result.by_bucket.get(bucket.unit_id) if bucket else result.value, key)}",
             subtitle=f"{where}, {period.label()}",
         )
         log_access(
@@ -249,8 +246,10 @@ def figure_detail(request: HttpRequest, key: str) -> HttpResponse:
     context = _form_context(request, unit, period) | {
         "figure": d,
         "result": result,
-        "value_text": display(result.by_bucket.get(bucket.unit_id) if bucket else result.value),
-        "total_text": display(result.value),
+        "value_text": display(
+            result.by_bucket.get(bucket.unit_id) if bucket else result.value, key
+        ),
+        "total_text": display(result.value, key),
         "bucket": bucket,
         "where": where,
         "rows": rows,

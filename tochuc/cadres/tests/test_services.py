@@ -113,20 +113,26 @@ def test_the_cadre_figures_of_a_district_for_a_year(posts, periods, cadre, make_
         "cadres.planning.posts": 4,
         "cadres.planning.posts_covered": 2,
         "cadres.planning.coverage": Decimal("50.00"),
+        "cadres.planning.women": 1,
         "cadres.planning.women_pct": Decimal("33.33"),
+        "cadres.planning.young": 1,
         "cadres.planning.young_pct": Decimal("33.33"),
+        "cadres.planning.minority": 1,
         "cadres.planning.minority_pct": Decimal("33.33"),
+        "cadres.rotated": 1,
         "cadres.rotation.ongoing": 1,
         "cadres.selections.decided": 0,
+        "cadres.selections.candidates": 0,
         "cadres.selections.appointed": 0,
         "cadres.staffing.quota": 200,
         "cadres.staffing.actual": 191,
         "cadres.staffing.reduction": Decimal("11.00"),
+        "cadres.staffing.reduction_required": Decimal("10.00"),
         "cadres.training.gaps": 1,
     }
-    assert sorted(r["full_name"] for r in result["rows"]["cadres.planning.people"]) == ["Lê Văn Cán", "Thạch Thị Sa", "Võ Văn Ba"]
-    assert result["rows"]["cadres.training.gaps"] == [
-        {"person_id": older.pk, "full_name": "Võ Văn Ba", "post": "Phó Trưởng phòng Nội vụ quận", "needs": ["Lý luận chính trị: Trung cấp"]}
+    assert sorted(r["name"] for r in result["rows"]["cadres.planning.people"]) == ["Lê Văn Cán", "Thạch Thị Sa", "Võ Văn Ba"]
+    assert [(r["person_id"], r["name"], r["what"]) for r in result["rows"]["cadres.training.gaps"]] == [
+        (older.pk, "Võ Văn Ba", "Phó Trưởng phòng Nội vụ quận (đang giữ): cần Lý luận chính trị: Trung cấp")
     ]
     assert result["figures"]["cadres.rotation.ongoing"]["label"] == "Cán bộ đang luân chuyển"
 

@@ -302,7 +302,8 @@ def test_the_report_json_has_the_contract_shape(world):
     }
     assert data["figures"]["members.admitted.vs_target"]["value"] == -25.0
     assert data["figures"]["units.congresses"]["terms"] == {"2017-2020": 2}
-    assert {k: v["value"] for k, v in data["figures"].items()} == {
+    # the cadre-work figures (F.CADRE_KEYS) have their exact values in test_cadre_report.py
+    assert {k: v["value"] for k, v in data["figures"].items() if k not in F.CADRE_KEYS} == {
         k: (float(v) if isinstance(v, Decimal) else v) for k, v in _expected().items()
     }
     assert data["text"].startswith(
