@@ -30,7 +30,7 @@ def cadre_figures(unit: Unit, period: PeriodLike) -> dict[str, Any]:
     results = cadre_results(frame)
     figures = {k: {"label": r.label, "value": r.value} for k, r in results.items()}
     rows = {
-        k: [{c: v for c, v in row.items() if not c.startswith("_")} for row in cadre_rows(frame, k)]
+        k: list(cadre_rows(frame, k))
         for k in CADRE_KEYS
         if k not in SHARE_KEYS
     }

@@ -543,4 +543,5 @@ def cadre_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str 
     else:
         columns = PERSON_COLUMNS
         rows = _sorted(_person_rows(frame, items), columns, order, lambda r: (r["_search"], r["person_id"]))
-    return Rows(d, columns, rows, lambda r: r)
+    # the underscored fields only sort; what is shown or exported is the rest
+    return Rows(d, columns, rows, lambda r: {k: v for k, v in r.items() if not k.startswith("_")})

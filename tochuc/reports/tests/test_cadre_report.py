@@ -508,3 +508,45 @@ def test_the_viewer_sees_a_cadre_list_and_its_export_is_logged(cworld, as_user):
     )
     log = AccessLog.objects.get(action="export", object_id="cadres.planning.people")
     assert (log.user_id, log.detail["rows"]) == (cworld.personas.viewer.pk, 4)
+
+
+def test_the_command_line_gives_a_cadre_figure_with_its_rows(cworld, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    # call_command, not tochuc.cli.main: run_from_argv would close the test's connection
+    call_command(
+        "report",
+        "figure",
+        "cadres.rotated",
+        "--unit",
+        "CT.NK",
+        "--from",
+        "01/01/2017",
+        "--to",
+        "31/12/2017",
+        "--rows",
+        "--json",
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert (data["value"], data["by_unit"]) == (2, {"CT.NK.01": 1, "CT.NK.02": 1, "CT.NK": 0})
+    assert [(r["code"], r["name"], r["decision"]) for r in data["rows"]] == [
+        ("R-A", "Nguyễn Văn An", ""),
+        ("R-O", "Ông Văn Ngoài", "12-QĐ/QU"),
+    ]
+    call_command(
+        "report",
+        "figure",
+        "cadres.planning.coverage",
+        "--unit",
+        "CT.NK",
+        "--from",
+        "01/01/2017",
+        "--to",
+        "31/12/2017",
+    )
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "Tỷ lệ chức danh có người quy hoạch (%) (cadres.planning.coverage): 75,00%"
+    )

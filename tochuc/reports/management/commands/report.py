@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand
 from tochuc.lib.dates import parse_date
 from tochuc.lib.numbers import format_int
 from tochuc.reports import figures as F
-from tochuc.reports.annual import build_annual, display
+from tochuc.reports.annual import build_annual, display, result_of, rows_of
 from tochuc.reports.exporters import FORMATS
-from tochuc.reports.selectors import ReportError, build_frame, figure_result, figure_rows
+from tochuc.reports.selectors import ReportError, build_frame
 
 USAGE = """Cách dùng:
   tochuc report annual --unit MÃ --year NĂM [--format json|html|docx|xlsx|pdf] [-o TỆP] [--user TÊN] [--number SỐ] [--place NƠI]
@@ -131,7 +131,7 @@ class Command(BaseCommand):
         p.add_argument("--user")
         a = p.parse_args(argv)
         if a.list:
-            for key in F.report_keys():
+            for key in [*F.report_keys(), *F.CADRE_KEYS]:
                 d = F.figure_def(key)
                 self.stdout.write(f"{key}\t{d.label if d else ''}")
             self.stdout.write(
@@ -155,13 +155,13 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise ReportError(str(exc)) from None
         frame = build_frame(scope=self._scope(a.user), code=a.unit, period=period)
-        result = figure_result(frame, a.key)
+        result = result_of(frame, a.key)
         if result.value is None:
             raise ReportError(
                 f"Chỉ số “{a.key}” không có giá trị cho {frame.root_name} {period.label()} (chưa giao chỉ tiêu)."
             )
         rows = (
-            list(figure_rows(frame, a.key))
+            list(rows_of(frame, a.key))
             if a.rows and F.figure_def(a.key, frame.award_codes).has_rows
             else []
         )  # type: ignore[union-attr]
@@ -185,7 +185,7 @@ class Command(BaseCommand):
                 out["rows"] = rows
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{result.label} ({result.key}): {display(result.value)}")
+        self.stdout.write(f"{result.label} ({result.key}): {display(result.value, result.key)}")
         self.stdout.write(f"{frame.root_name} ({frame.root.code}), {period.label()}")
         self.stdout.write(f"Định nghĩa: {result.definition}")
         if result.by_bucket:
@@ -193,10 +193,10 @@ class Command(BaseCommand):
             for b in frame.buckets:
                 if b.unit_id in result.by_bucket:
                     self.stdout.write(
-                        f"  {b.code}\t{b.name}{' (trực tiếp)' if b.is_root else ''}\t{display(result.by_bucket[b.unit_id])}"
+                        f"  {b.code}\t{b.name}{' (trực tiếp)' if b.is_root else ''}\t{display(result.by_bucket[b.unit_id], result.key)}"
                     )
         if a.rows:
-            columns = figure_rows(frame, a.key).columns
+            columns = rows_of(frame, a.key).columns
             self.stdout.write(f"Danh sách ({format_int(len(rows))} dòng):")
             self.stdout.write("\t".join(c.label for c in columns))
             for row in rows:
