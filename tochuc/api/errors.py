@@ -83,8 +83,9 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     out = []
     for e in errors:
         loc = [str(part) for part in e.get("loc", ())]
-        # ("body", "payload", "effective_on") -> "effective_on"; ("query", "year") -> "year"
-        names = [p for p in loc if p not in ("body", "query", "path", "payload")]
+        # ("body", "data", "effective_on") -> "effective_on" (the body parameter's own name is
+        # ours, not the caller's); ("query", "year") -> "year"
+        names = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
         field = ".".join(names) or ".".join(loc)
         out.append({"field": field, "message": f"{field}: {FIELD_MESSAGES.get(e.get('type', ''), MSG_FIELD_INVALID)}"})
     return out

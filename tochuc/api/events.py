@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from tochuc.accounts import scoping
 from tochuc.api.auth import auth_for
@@ -65,7 +65,7 @@ def record(request: HttpRequest, data: EventIn):
             for name, messages in form.errors.items()
             for message in messages
         ]
-        return 422, {"error": MSG_INVALID, "fields": fields}
+        return Status(422, {"error": MSG_INVALID, "fields": fields})
     if spec.kind == "evaluation" and "unit" not in kwargs and getattr(person, "state", None) and person.state.unit_id:
         kwargs["unit"] = person.state.unit
     findings = event_check(person=person, **kwargs)
@@ -78,7 +78,7 @@ def record(request: HttpRequest, data: EventIn):
         event = event_record(by=request.user, person=person, confirm=confirmed, source="api", **kwargs)
     except RecordRefused as refused:  # judged again under the person's lock: someone wrote first
         return refused_response(refused)
-    return 201, {"event": event_json(event, **_names(event)), "findings": [finding_json(f) for f in findings]}
+    return Status(201, {"event": event_json(event, **_names(event)), "findings": [finding_json(f) for f in findings]})
 
 
 @router.post(
@@ -99,5 +99,5 @@ def void(request: HttpRequest, data: VoidIn, event_id: Annotated[int, Path(ge=1,
         event_void(event=event, reason=data.reason, by=request.user)
     except RecordRefused as refused:
         return refused_response(refused)
-    return 200, event_json(event, **_names(event))
+    return Status(200, event_json(event, **_names(event)))
 

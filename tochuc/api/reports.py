@@ -53,6 +53,7 @@ def _period(start: dt.date, end: dt.date):
     "/reports/annual",
     response={200: AnnualReportOut, **ERRORS},
     by_alias=True,
+    exclude_unset=True,  # "terms" only on the figures that have them, as in the CLI's JSON
     url_name="report_annual",
     summary="Báo cáo tổng kết năm (JSON như `tochuc report annual --format json`)",
 )
