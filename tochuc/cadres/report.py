@@ -128,7 +128,10 @@ def _people(ids: Iterable[int]) -> dict[int, Person]:
     ids = list(set(ids))
     out: dict[int, Person] = {}
     for i in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-        out.update({p.pk: p for p in Person.objects.filter(pk__in=ids[i : i + 900])})
+        chunk = Person.objects.filter(pk__in=ids[i : i + 900]).only(
+            "id", "code", "full_name", "search_key", "birth_date", "sex", "ethnicity"
+        )
+        out.update({p.pk: p for p in chunk})
     return out
 
 

@@ -160,12 +160,16 @@ def training_gaps(*, scope: Scope, on: dt.date, only_gaps: bool = True, unit_ids
         post = by_key.get(el.position_key(position, unit_id))
         if post is not None:
             pairs.setdefault((pid, post.pk), "Đang giữ")
-    periods = PlanningPeriod.objects.filter(ends_on__gte=on)
-    for period in periods:
-        for e in load_planning(on=on, term=period.code, unit_ids=visible):
+    periods = list(PlanningPeriod.objects.filter(ends_on__gte=on).values_list("code", flat=True))
+    # one load for every term (a city's unit list makes each query costly to build), newest first
+    entries = load_planning(on=on, unit_ids=visible) if periods else []
+    for code in periods:
+        for e in entries:
+            if e.term != code:
+                continue
             post = by_key.get(el.position_key(e.position, e.unit_id))
             if post is not None:
-                pairs.setdefault((e.person_id, post.pk), f"Quy hoạch {period.code}")
+                pairs.setdefault((e.person_id, post.pk), f"Quy hoạch {code}")
     pairs = {k: v for k, v in pairs.items() if k[1] in standards}
     people = {p.pk: p for p in Person.objects.filter(pk__in={pid for pid, _ in pairs})}
     quals = load_qualifications(people, on)
