@@ -55,6 +55,7 @@ class BulkPath:
 _active: ContextVar[BulkPath | None] = ContextVar("tochuc_bulk_path", default=None)
 # Set by `appendonly.suspended` for the length of a whole-database operation.
 whole_database: ContextVar[bool] = ContextVar("tochuc_whole_database", default=False)
+_in_bulk_update: ContextVar[bool] = ContextVar("tochuc_in_bulk_update", default=False)
 
 
 def _permit(model: type[models.Model], op: str) -> BulkPath | None:
@@ -75,7 +76,8 @@ class GuardedQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         path = _permit(self.model, "update")
         n = super().update(**kwargs)
-        _tally(path, self.model, "update", n)
+        if not _in_bulk_update.get():  # Django's bulk_update runs update() per batch
+            _tally(path, self.model, "update", n)
         return n
 
     update.alters_data = True  # type: ignore[attr-defined]
@@ -91,7 +93,11 @@ class GuardedQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         path = _permit(self.model, "bulk_update")
-        n = super().bulk_update(objs, fields, batch_size=batch_size)
+        token = _in_bulk_update.set(True)
+        try:
+            n = super().bulk_update(objs, fields, batch_size=batch_size)
+        finally:
+            _in_bulk_update.reset(token)
         _tally(path, self.model, "bulk_update", n)
         return n
 
