@@ -52,6 +52,12 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "TOCHUC_SECRET_KEY phải được đặt (ít nhất 40 ký tự) khi chạy ở chế độ production"
     )
+# Backups are encrypted with this key (AES-256-GCM, SECURITY.md E7/F3); production needs one.
+TOCHUC_BACKUP_KEY = os.environ.get("TOCHUC_BACKUP_KEY", "")
+if PRODUCTION and len(TOCHUC_BACKUP_KEY) < 32:
+    raise ImproperlyConfigured(
+        "TOCHUC_BACKUP_KEY phải được đặt (ít nhất 32 ký tự) khi chạy ở chế độ production: bản sao lưu được mã hóa bằng khóa này"
+    )
 ALLOWED_HOSTS = env_list("TOCHUC_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 INSTALLED_APPS = [

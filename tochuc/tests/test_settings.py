@@ -16,6 +16,7 @@ PROD_ENV = {
     "TOCHUC_PRODUCTION": "1",
     "TOCHUC_SECRET_KEY": "k" * 20 + "-production-secret-for-the-test-only-" + "z" * 10,
     "TOCHUC_ALLOWED_HOSTS": "tochuc.example.vn",
+    "TOCHUC_BACKUP_KEY": "b" * 20 + "-backup-key-for-the-test-only-" + "y" * 10,
     "DATABASE_URL": "postgres://tochuc@db.example.vn:5432/tochuc",
 }
 DJANGO_52_END = dt.date(2028, 4, 30)

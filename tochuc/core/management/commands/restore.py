@@ -20,7 +20,8 @@ class Command(BaseCommand):
         try:
             if check:
                 manifest = backup_check(Path(file))
-                self.stdout.write(f"Tệp sao lưu nguyên vẹn: {sum(manifest['counts'].values())} dòng")
+                sealed = ", đã mã hóa và xác thực" if manifest["encrypted"] else ""
+                self.stdout.write(f"Tệp sao lưu nguyên vẹn: {sum(manifest['counts'].values())} dòng{sealed}")
                 return
             restored = restore_read(Path(file))
         except BackupError as exc:
