@@ -49,7 +49,18 @@ class Event(models.Model):
         indexes = [
             # Period counts within a subtree become index-only scans (PERFORMANCE.md 2).
             models.Index(fields=["unit", "effective_on", "kind"], name="event_unit_date_kind"),
-            models.Index(fields=["effective_on", "kind", "unit"], name="event_date_kind_unit"),
+            # Covering: a period's counts by unit x kind x subtype and its distinct people are
+            # read from the index alone (the id serves the anti-join with voids).
+            models.Index(
+                fields=["effective_on", "kind", "unit", "person", "subtype", "id"],
+                name="event_date_cover",
+            ),
+            # Evaluations are counted by the year rated, not the date decided.
+            models.Index(
+                fields=["kind", "year", "unit", "person", "subtype", "id"],
+                name="event_kind_year",
+                condition=models.Q(year__isnull=False),
+            ),
             models.Index(fields=["person", "effective_on"], name="event_person_date"),
         ]
 
@@ -96,7 +107,10 @@ class Membership(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["unit", "valid_from"], name="membership_unit_from"),
+            # Covering: headcounts on a day by unit x status x sex need no table reads.
+            models.Index(
+                fields=["unit", "valid_from", "valid_to", "status", "sex"], name="membership_cover"
+            ),
             models.Index(fields=["person", "valid_from"], name="membership_person"),
             models.Index(fields=["valid_to", "valid_from"], name="membership_dates"),
         ]

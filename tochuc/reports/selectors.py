@@ -45,7 +45,7 @@ from tochuc.reports import figures as F
 from tochuc.reports.figures import FigureDef, Period, Source
 from tochuc.reports.models import Target
 from tochuc.units.models import PATH_WIDTH, Unit, UnitVersion, path_segment
-from tochuc.units.selectors import subtree, valid_on, version_on
+from tochuc.units.selectors import path_prefix, subtree, valid_on, version_on
 
 MSG_NO_UNIT = "Không tìm thấy đơn vị {code}."
 MSG_OUT_OF_SCOPE = "Không tìm thấy đơn vị {code} trong phạm vi được phân quyền."
@@ -73,6 +73,7 @@ EVENT_KINDS = (
 
 
 TOTAL = -1  # the key of scope-wide distinct counts, beside the bucket ids
+SMALL_SET = 64  # up to this many unit ids are sent as literals, beyond as a subquery
 
 # Unit events counted by their effective date (evaluations go by the year evaluated).
 UNIT_PERIOD_KINDS = ("congress", "founding", "merger", "dissolution")
@@ -107,10 +108,28 @@ class Frame:
     unit_names: dict[int, tuple[str, str]]  # unit id -> (code, name)
     unit_paths: dict[int, str]
     award_codes: frozenset[str] = frozenset()
+    ended: dict[int, int] = field(default_factory=dict)  # units that ended in the period -> bucket
 
     @property
     def unit_ids(self) -> list[int]:
         return sorted(self.unit_bucket)
+
+    def unit_set(self, bucket: int | None = None) -> list[int] | QuerySet:
+        """The ids of the frame's units (or of one bucket's), for `field__in=`.
+
+        A short list goes as literals; a long one as a subquery on the versioned tree, so the
+        SQL stays small and the database joins instead of parsing thousands of parameters.
+        """
+        ids = self.unit_ids if bucket is None else self.ids_of(bucket)
+        b = self.bucket(bucket) if bucket is not None else None
+        if len(ids) <= SMALL_SET or (b is not None and b.is_root):
+            return ids  # the root's own bucket is the root and the units that ended into it
+        path = self.unit_paths[self.root.pk if b is None else b.unit_id]
+        ended = [u for u, eb in self.ended.items() if bucket is None or eb == bucket]
+        where = valid_on(self.period.end) & path_prefix(path)
+        if ended:
+            where |= Q(unit_id__in=ended)
+        return UnitVersion.objects.filter(where).values("unit_id")
 
     def bucket(self, unit_id: int) -> Bucket | None:
         return next((b for b in self.buckets if b.unit_id == unit_id), None)
@@ -168,13 +187,14 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
             children.append(Bucket(uid, ucode, name))
     child_ids = {b.unit_id for b in children}
     # Units that ended inside the period: follow mergers, else the path they last had.
-    ended = (
+    ended_q = (
         UnitVersion.objects.filter(valid_to__gt=period.start, valid_to__lte=period.end)
         .exclude(unit_id__in=UnitVersion.objects.filter(valid_on(period.end)).values("unit_id"))
         .order_by("valid_to")
         .values_list("unit_id", "unit__code", "name", "path")
     )
-    ended_rows = list(ended)
+    ended_rows = list(ended_q)
+    ended: dict[int, int] = {}
     if ended_rows:
         mergers = load_mergers()
         root_seg = path_segment(unit.pk)
@@ -189,6 +209,7 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
                 bucket = child if child in child_ids else unit.pk
             if bucket is not None and uid != unit.pk:
                 unit_bucket[uid] = bucket
+                ended[uid] = bucket
                 names[uid] = (ucode, name)
                 paths[uid] = path
     children.sort(key=lambda b: (b.name, b.code))
@@ -204,7 +225,9 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
         .values_list("subtype", flat=True)
         .distinct()
     )
-    return Frame(unit, root_v.name, root_v.kind, period, buckets, unit_bucket, names, paths, awards)
+    return Frame(
+        unit, root_v.name, root_v.kind, period, buckets, unit_bucket, names, paths, awards, ended
+    )
 
 
 def get_def(frame: Frame, key: str) -> FigureDef:
@@ -235,26 +258,14 @@ def _attr(field_name: str = "unit_id", *, before: bool = False):
     return Coalesce(field_name, _membership_unit(before=before), output_field=IntegerField())
 
 
-def _bucket_case(frame: Frame, field_name: str) -> Case:
-    whens = [When(**{f"{field_name}__in": ids}, then=Value(b)) for b, ids in frame.groups().items()]
-    return Case(*whens, default=Value(None), output_field=IntegerField())
-
-
 def _in_period(frame: Frame) -> Q:
     return Q(effective_on__gte=frame.period.start, effective_on__lte=frame.period.end)
 
 
 def _in_years(frame: Frame) -> Q:
-    """Evaluations of the period's years. The year is not indexed, so the effective date bounds
-    the scan: an evaluation of year Y is decided in Y or in Y+1 (at the latest the next year's
-    review), which lets the (effective_on, kind, unit) index serve it."""
+    """Evaluations of the period's years (served by the (kind, year) index)."""
     first, last = frame.period.years
-    return Q(
-        year__gte=first,
-        year__lte=last,
-        effective_on__gte=dt.date(first, 1, 1),
-        effective_on__lte=dt.date(last + 1, 12, 31),
-    )
+    return Q(year__gte=first, year__lte=last)
 
 
 def _kind_q(d: FigureDef) -> Q:
@@ -264,73 +275,75 @@ def _kind_q(d: FigureDef) -> Q:
     return q
 
 
-def _person_events(frame: Frame, kinds: Iterable[str], *, years: bool = False) -> QuerySet:
+def _person_events(
+    frame: Frame, kinds: Iterable[str], *, years: bool = False, bucket: int | None = None
+) -> QuerySet:
     when = _in_years(frame) if years else _in_period(frame)
     return (
         live_events()
         .filter(when, person__isnull=False, kind__in=list(kinds))
         .annotate(attr=_attr())
-        .filter(attr__in=frame.unit_ids)
-        .annotate(bucket=_bucket_case(frame, "attr"))
+        .filter(attr__in=frame.unit_set(bucket))
     )
 
 
 def _transfers(frame: Frame) -> QuerySet:
-    ids = frame.unit_ids
+    """Official transfers in the period, with the unit they left (`src`, None from outside)."""
     return (
         live_events()
         .filter(_in_period(frame), person__isnull=False, kind="transfer", subtype="official")
         .annotate(src=_attr(before=True))
-        .filter(Q(src__in=ids) | Q(to_unit_id__in=ids))
-        .annotate(
-            src_bucket=_bucket_case(frame, "src"), dst_bucket=_bucket_case(frame, "to_unit_id")
-        )
     )
 
 
-def _members(frame: Frame) -> QuerySet:
-    return (
-        memberships_on(frame.period.end)
-        .filter(unit_id__in=frame.unit_ids)
-        .annotate(bucket=_bucket_case(frame, "unit_id"))
-    )
+def _outside(frame: Frame, field_name: str) -> Q:
+    """The unit in `field_name` is empty (outside the system) or not in the frame."""
+    return Q(**{f"{field_name}__isnull": True}) | ~Q(**{f"{field_name}__in": frame.unit_set()})
 
 
-def _unit_events(frame: Frame) -> QuerySet:
+def _unit_events(frame: Frame, bucket: int | None = None) -> QuerySet:
     return (
         live_events()
-        .filter(person__isnull=True, unit_id__in=frame.unit_ids)
+        .filter(person__isnull=True, unit_id__in=frame.unit_set(bucket))
         .filter(
             (Q(kind__in=UNIT_PERIOD_KINDS) & _in_period(frame))
             | (Q(kind="evaluation") & _in_years(frame))
         )
-        .annotate(bucket=_bucket_case(frame, "unit_id"))
     )
 
 
-def _base(frame: Frame, d: FigureDef) -> QuerySet:
-    """The rows a figure counts (before counting)."""
-    if d.source == Source.EVENTS:
-        return _person_events(frame, d.kinds).filter(_kind_q(d))
-    if d.source == Source.EVALUATIONS:
-        return _person_events(frame, d.kinds, years=True).filter(_kind_q(d))
+def _unit_field(d: FigureDef) -> str:
+    """The column that places a figure's row in a unit (and so in a bucket)."""
+    if d.source in (Source.EVENTS, Source.EVALUATIONS):
+        return "attr"
     if d.source == Source.TRANSFER_IN:
-        return (
-            _transfers(frame)
-            .filter(src_bucket__isnull=True, dst_bucket__isnull=False)
-            .annotate(bucket=_bucket_case(frame, "to_unit_id"))
+        return "to_unit_id"
+    if d.source == Source.TRANSFER_OUT:
+        return "src"
+    return "unit_id"
+
+
+def _base(frame: Frame, d: FigureDef, bucket: int | None = None) -> QuerySet:
+    """The rows a figure counts (before counting), in the whole frame or in one bucket."""
+    if d.source == Source.EVENTS:
+        return _person_events(frame, d.kinds, bucket=bucket).filter(_kind_q(d))
+    if d.source == Source.EVALUATIONS:
+        return _person_events(frame, d.kinds, years=True, bucket=bucket).filter(_kind_q(d))
+    if d.source == Source.TRANSFER_IN:
+        return _transfers(frame).filter(
+            Q(to_unit_id__in=frame.unit_set(bucket)) & _outside(frame, "src")
         )
     if d.source == Source.TRANSFER_OUT:
-        return (
-            _transfers(frame)
-            .filter(src_bucket__isnull=False, dst_bucket__isnull=True)
-            .annotate(bucket=_bucket_case(frame, "src"))
+        return _transfers(frame).filter(
+            Q(src__in=frame.unit_set(bucket)) & _outside(frame, "to_unit_id")
         )
     if d.source == Source.MEMBERS:
-        qs = _members(frame).filter(status__in=d.statuses)
+        qs = memberships_on(frame.period.end).filter(
+            unit_id__in=frame.unit_set(bucket), status__in=d.statuses
+        )
         return qs.filter(sex=d.sex) if d.sex else qs
     if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS):
-        return _unit_events(frame).filter(_kind_q(d))
+        return _unit_events(frame, bucket).filter(_kind_q(d))
     raise ReportError(MSG_NO_ROWS.format(key=d.key))
 
 
@@ -374,7 +387,7 @@ def targets_for(frame: Frame, metrics: Iterable[str]) -> dict[str, Targets]:
     if not frame.period.is_calendar_year:
         return {}
     rows = Target.objects.filter(
-        year=frame.period.start.year, metric__in=list(metrics), unit_id__in=frame.unit_ids
+        year=frame.period.start.year, metric__in=list(metrics), unit_id__in=frame.unit_set()
     ).values_list("metric", "unit_id", "value")
     per_metric: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for metric, unit_id, value in rows:
@@ -401,18 +414,35 @@ def targets_for(frame: Frame, metrics: Iterable[str]) -> dict[str, Targets]:
     return out
 
 
-def _aggregate(qs: QuerySet, d: FigureDef) -> tuple[int, dict[int, int]]:
-    measure = Count("person_id", distinct=True) if d.count == F.Count.PEOPLE else Count("*")
-    by = {
-        r["bucket"]: r["v"]
-        for r in qs.values("bucket").annotate(v=measure).order_by()
-        if r["bucket"] is not None
-    }
-    if d.count == F.Count.PEOPLE:
-        total = qs.aggregate(v=Count("person_id", distinct=True))["v"]
-    else:
-        total = sum(by.values())
-    return total, by
+def _tally(frame: Frame, rows: Iterable[tuple[int | None, int]]) -> dict[int, int]:
+    """Counts by unit -> counts by bucket (units outside the frame count nowhere)."""
+    by: dict[int, int] = defaultdict(int)
+    for unit_id, n in rows:
+        b = frame.unit_bucket.get(unit_id)  # type: ignore[arg-type]
+        if b is not None:
+            by[b] += n
+    return by
+
+
+def _aggregate(frame: Frame, qs: QuerySet, d: FigureDef) -> tuple[int, dict[int, int]]:
+    """A figure's total and its counts by bucket, grouped by unit in SQL and mapped here."""
+    unit_field = _unit_field(d)
+    if d.count != F.Count.PEOPLE:
+        by = _tally(frame, qs.values_list(unit_field).annotate(n=Count("*")).order_by())
+        return sum(by.values()), by
+    per_unit = list(
+        qs.values_list(unit_field).annotate(n=Count("person_id", distinct=True)).order_by()
+    )
+    total = qs.aggregate(v=Count("person_id", distinct=True))["v"]
+    if sum(n for _, n in per_unit) == total:
+        # nobody counted in two units: the per-unit counts add up exactly by bucket
+        return total, _tally(frame, per_unit)
+    seen: dict[int, set[int]] = defaultdict(set)
+    for unit_id, pid in qs.values_list(unit_field, "person_id").distinct().order_by():
+        b = frame.unit_bucket.get(unit_id)
+        if b is not None:
+            seen[b].add(pid)
+    return total, {b: len(p) for b, p in seen.items()}
 
 
 def figure_result(frame: Frame, key: str) -> FigureResult:
@@ -431,7 +461,7 @@ def figure_result(frame: Frame, key: str) -> FigureResult:
         return FigureResult(
             d.key, d.label, d.definition, vs_target(int(base.value or 0), t.total), by
         )
-    total, by = _aggregate(_base(frame, d), d)
+    total, by = _aggregate(frame, _base(frame, d), d)
     result = FigureResult(
         d.key,
         d.label,
@@ -449,22 +479,32 @@ def _terms(qs: QuerySet) -> dict[str, int]:
 
 
 def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, FigureResult]:
-    """Every figure of the report at once: one GROUP BY per family of figures."""
+    """Every figure of the report at once: one GROUP BY per family of figures, grouped by unit
+    in SQL and added up by bucket here (a dictionary lookup per row of the grouping)."""
     wanted = list(keys) if keys is not None else F.report_keys(frame.award_codes)
     defs = [get_def(frame, k) for k in wanted]
     buckets = [b.unit_id for b in frame.buckets]
     out: dict[str, FigureResult] = {}
 
-    # Person events in the period: counts by unit x kind x subtype, mapped to buckets here (a
-    # CASE over unit lists in SQL costs more than the grouping itself). Distinct people come from
+    def result(d: FigureDef, cells: dict[int, int], total: int | None = None) -> FigureResult:
+        by: dict[int, Number | None] = {b: cells.get(b, 0) for b in buckets}
+        value = sum(cells.get(b, 0) for b in buckets) if total is None else total
+        return FigureResult(d.key, d.label, d.definition, value, by)
+
+    # Person events in the period: counts by unit x kind x subtype. Distinct people come from
     # the distinct (unit, kind, subtype, person) of the few kinds counted by people, so a person
     # is counted once per bucket and once in the total, exactly.
     event_defs = [d for d in defs if d.source == Source.EVENTS]
     if event_defs:
         base = _person_events(frame, EVENT_KINDS)
-        rows_by: dict[tuple, int] = defaultdict(int)
-        for r in base.values("attr", "kind", "subtype").annotate(n=Count("*")).order_by():
-            rows_by[(frame.unit_bucket.get(r["attr"]), r["kind"], r["subtype"])] += r["n"]
+        counts: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for attr, kind, subtype, n in (
+            base.values_list("attr", "kind", "subtype").annotate(n=Count("*")).order_by()
+        ):
+            b = frame.unit_bucket.get(attr)
+            if b is not None:
+                counts[(kind, subtype)][b] += n
+                counts[(kind, None)][b] += n
         people_kinds = sorted({k for d in event_defs if d.count == F.Count.PEOPLE for k in d.kinds})
         seen: dict[tuple, set[int]] = defaultdict(set)
         if people_kinds:
@@ -486,123 +526,100 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
         for d in event_defs:
             if d.count == F.Count.PEOPLE:
                 (kind,) = d.kinds
-                by: dict[int, Number | None] = {
-                    b: len(seen.get((b, kind, d.subtype), ())) for b in buckets
-                }
-                total = len(seen.get((TOTAL, kind, d.subtype), ()))
+                cells = {b: len(seen.get((b, kind, d.subtype), ())) for b in buckets}
+                out[d.key] = result(d, cells, len(seen.get((TOTAL, kind, d.subtype), ())))
             else:
-                by = {
-                    b: sum(
-                        n
-                        for (rb, k, sub), n in rows_by.items()
-                        if rb == b and k in d.kinds and (d.subtype is None or sub == d.subtype)
-                    )
-                    for b in buckets
-                }
-                total = sum(int(v or 0) for v in by.values())
-            out[d.key] = FigureResult(d.key, d.label, d.definition, total, by)
+                cells = defaultdict(int)
+                for kind in d.kinds:
+                    for b, n in counts.get((kind, d.subtype), {}).items():
+                        cells[b] += n
+                out[d.key] = result(d, cells)
 
     if any(d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT) for d in defs):
         inward: dict[int, int] = defaultdict(int)
         outward: dict[int, int] = defaultdict(int)
-        moves = (
-            live_events()
-            .filter(_in_period(frame), person__isnull=False, kind="transfer", subtype="official")
-            .annotate(src=_attr(before=True))
-            .values("src", "to_unit_id")
-            .annotate(n=Count("*"))
-            .order_by()
-        )
-        for r in moves:
-            src, dst = frame.unit_bucket.get(r["src"]), frame.unit_bucket.get(r["to_unit_id"])
+        moves = _transfers(frame).values_list("src", "to_unit_id").annotate(n=Count("*")).order_by()
+        for src_unit, dst_unit, n in moves:
+            src, dst = frame.unit_bucket.get(src_unit), frame.unit_bucket.get(dst_unit)
             if src is None and dst is not None:
-                inward[dst] += r["n"]
+                inward[dst] += n
             elif src is not None and dst is None:
-                outward[src] += r["n"]
+                outward[src] += n
         for d in defs:
             if d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT):
-                counts = inward if d.source == Source.TRANSFER_IN else outward
-                out[d.key] = FigureResult(
-                    d.key,
-                    d.label,
-                    d.definition,
-                    sum(counts.values()),
-                    {b: counts.get(b, 0) for b in buckets},
-                )
+                out[d.key] = result(d, inward if d.source == Source.TRANSFER_IN else outward)
 
     member_defs = [d for d in defs if d.source == Source.MEMBERS]
     if member_defs:
         # one open interval per person on a day: counts by unit map to buckets exactly
-        cells: dict[tuple, int] = defaultdict(int)
-        for r in (
+        cells_m: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for unit_id, status, sex, n in (
             memberships_on(frame.period.end)
-            .filter(unit_id__in=frame.unit_ids)
-            .values("unit_id", "status", "sex")
+            .filter(unit_id__in=frame.unit_set())
+            .values_list("unit_id", "status", "sex")
             .annotate(n=Count("*"))
             .order_by()
         ):
-            cells[(frame.unit_bucket.get(r["unit_id"]), r["status"], r["sex"])] += r["n"]
+            b = frame.unit_bucket.get(unit_id)
+            if b is not None:
+                cells_m[(status, sex)][b] += n
         for d in member_defs:
-            by = {
-                b: sum(
-                    n
-                    for (cb, st, sx), n in cells.items()
-                    if cb == b and st in d.statuses and (not d.sex or sx == d.sex)
-                )
-                for b in buckets
-            }
-            out[d.key] = FigureResult(
-                d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by
-            )
+            cells = defaultdict(int)
+            for (status, sex), by_b in cells_m.items():
+                if status in d.statuses and (not d.sex or sex == d.sex):
+                    for b, n in by_b.items():
+                        cells[b] += n
+            out[d.key] = result(d, cells)
 
     eval_defs = [d for d in defs if d.source == Source.EVALUATIONS]
     if eval_defs:
-        # A member is rated once a year (rule evaluation.once_per_year), in one unit: distinct
-        # people per unit add up to the bucket. The total is counted distinct across the scope.
+        # A member is rated once a year, in one unit (evaluation.once_per_year is an error), so
+        # for one year the distinct people per unit add up exactly to the bucket and the total.
+        # Over several years a person is rated in each: the total is then counted distinct.
         base = _person_events(frame, ("evaluation",), years=True)
-        cells_b: dict[tuple, int] = defaultdict(int)
-        for r in (
-            base.values("attr", "subtype").annotate(p=Count("person_id", distinct=True)).order_by()
-        ):
-            cells_b[(frame.unit_bucket.get(r["attr"]), r["subtype"])] += r["p"]
-        totals = {
-            r["subtype"]: r["p"]
-            for r in base.values("subtype").annotate(p=Count("person_id", distinct=True)).order_by()
-        }
+        one_year = frame.period.years[0] == frame.period.years[1]
+        # one rating per person and year: for one year, rows are people (no sort for DISTINCT)
+        people = Count("*") if one_year else Count("person_id", distinct=True)
+        cells_e: dict[str | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for attr, subtype, p in base.values_list("attr", "subtype").annotate(p=people).order_by():
+            b = frame.unit_bucket.get(attr)
+            if b is not None:
+                cells_e[subtype][b] += p
+        totals: dict[str, int] | None = None
+        if not one_year:
+            totals = {
+                s: p
+                for s, p in base.values_list("subtype")
+                .annotate(p=Count("person_id", distinct=True))
+                .order_by()
+            }
         for d in eval_defs:
-            out[d.key] = FigureResult(
-                d.key,
-                d.label,
-                d.definition,
-                totals.get(d.subtype, 0),
-                {b: cells_b.get((b, d.subtype), 0) for b in buckets},
-            )
+            cells = cells_e.get(d.subtype, {})
+            out[d.key] = result(d, cells, None if totals is None else totals.get(d.subtype, 0))
 
     unit_defs = [d for d in defs if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS)]
     if unit_defs:
         unit_cells = [
-            r | {"bucket": frame.unit_bucket.get(r["unit_id"])}
-            for r in _unit_events(frame)
-            .values("unit_id", "kind", "subtype", "term")
+            (frame.unit_bucket.get(unit_id), kind, subtype, term, n)
+            for unit_id, kind, subtype, term, n in _unit_events(frame)
+            .values_list("unit_id", "kind", "subtype", "term")
             .annotate(n=Count("*"))
             .order_by()
         ]
         for d in unit_defs:
-            mine = [
-                c
-                for c in unit_cells
-                if c["kind"] in d.kinds and (d.subtype is None or c["subtype"] == d.subtype)
-            ]
-            by = {b: sum(c["n"] for c in mine if c["bucket"] == b) for b in buckets}
-            result = FigureResult(
-                d.key, d.label, d.definition, sum(int(v or 0) for v in by.values()), by
-            )
+            cells = defaultdict(int)
+            terms: dict[str, int] = defaultdict(int)
+            for b, kind, subtype, term, n in unit_cells:
+                if (
+                    b is not None
+                    and kind in d.kinds
+                    and (d.subtype is None or subtype == d.subtype)
+                ):
+                    cells[b] += n
+                    terms[term] += n
+            out[d.key] = result(d, cells)
             if d.kinds == ("congress",):
-                terms: dict[str, int] = defaultdict(int)
-                for c in mine:
-                    terms[c["term"]] += c["n"]
-                result.extra["terms"] = dict(sorted(terms.items()))
-            out[d.key] = result
+                out[d.key].extra["terms"] = dict(sorted(terms.items()))
 
     target_defs = [d for d in defs if d.source in (Source.TARGET, Source.VS_TARGET)]
     if target_defs:
@@ -728,9 +745,7 @@ def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str
             },
         )
 
-    qs = _base(frame, d)
-    if bucket is not None:
-        qs = qs.filter(bucket=bucket)
+    qs = _base(frame, d, bucket)
     sort_fields = {c.key: c.sort for c in _columns(d) if c.sort}
     desc = order.startswith("-")
     field_name = sort_fields.get(order.lstrip("-"), "")
@@ -817,11 +832,7 @@ def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str
                 "decision": r["decision"] or "",
             },
         )
-    unit_field = (
-        "attr"
-        if d.source in (Source.EVENTS, Source.EVALUATIONS)
-        else ("to_unit_id" if d.source == Source.TRANSFER_IN else "src")
-    )
+    unit_field = _unit_field(d)
     qs = qs.values(
         "id",
         "person_id",
@@ -919,5 +930,5 @@ def years_end_members(frame: Frame, years: Iterable[int]) -> dict[int, int]:
         )
     if not aggregates:
         return {}
-    row = Membership.objects.filter(unit_id__in=frame.unit_ids).aggregate(**aggregates)
+    row = Membership.objects.filter(unit_id__in=frame.unit_set()).aggregate(**aggregates)
     return {int(k[1:]): v for k, v in row.items()}
