@@ -173,11 +173,16 @@ def bench_user(n: int = 0):
             "unit_id", flat=True
         )
     )
-    if set(Grant.objects.filter(user=user).values_list("unit_id", flat=True)) != roots:
-        Grant.objects.filter(user=user).delete()
-        Grant.objects.bulk_create(
-            [Grant(user=user, unit_id=u, role="specialist") for u in sorted(roots)]
-        )
+    current = set(Grant.objects.filter(user=user).values_list("unit_id", flat=True))
+    if current != roots:
+        # Grants change only through the services, which end (never delete) and audit them.
+        from tochuc.accounts.services import grant_add, grant_revoke
+        from tochuc.units.models import Unit
+
+        for unit in Unit.objects.filter(pk__in=current - roots):
+            grant_revoke(by=None, user=user, unit=unit, reason="bench: không còn là gốc cây hôm nay")
+        for unit in Unit.objects.filter(pk__in=roots - current):
+            grant_add(by=None, user=user, unit=unit, role="specialist")
     return user
 
 
