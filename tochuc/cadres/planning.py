@@ -110,6 +110,7 @@ class Proposal:
     row: PlanningRow
     reason: str
     code: str  # discipline | age
+    on: dt.date | None = None  # the discipline's date, or the retirement date
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,9 @@ def _discipline_since(history: list[EventData], since: dt.date, on: dt.date) -> 
     return None
 
 
-def planning_review(*, scope: Scope, period: PlanningPeriod, on: dt.date, unit_ids=None) -> Review:
-    """The yearly review: who should leave the list and which posts lack candidates."""
-    unit_ids = scoping.unit_ids(scope, on=on) if unit_ids is None else unit_ids
-    rows = planning_rows(scope=scope, period=period, on=on, unit_ids=unit_ids)
+def removal_proposals(*, period: PlanningPeriod, on: dt.date, rows: list[PlanningRow]) -> list[Proposal]:
+    """Who the yearly review must take off the list: disciplined since being added, or no longer
+    young enough for a full term (QĐ 50-QĐ/TW 2021). One query for the people's disciplines."""
     # Only discipline matters here: load those events, not the people's whole history.
     disciplines: dict[int, list[EventData]] = defaultdict(list)
     rows_d = (
@@ -155,11 +155,21 @@ def planning_review(*, scope: Scope, period: PlanningPeriod, on: dt.date, unit_i
             reason = MSG_REMOVE_DISCIPLINE.format(
                 discipline=el.DISCIPLINE_LABELS[disciplined.subtype], on=el.fmt(disciplined.effective_on), source=SOURCE_REMOVAL
             )
-            proposals.append(Proposal(r, reason, "discipline"))
+            proposals.append(Proposal(r, reason, "discipline", disciplined.effective_on))
             continue
         check = el.term_check(r.person.birth_date, r.person.sex, max(period.starts_on, on))
         if not check.full_term:
-            proposals.append(Proposal(r, MSG_REMOVE_AGE.format(retire=el.fmt(check.retirement.on), source=SOURCE_REMOVAL), "age"))
+            proposals.append(
+                Proposal(r, MSG_REMOVE_AGE.format(retire=el.fmt(check.retirement.on), source=SOURCE_REMOVAL), "age", check.retirement.on)
+            )
+    return proposals
+
+
+def planning_review(*, scope: Scope, period: PlanningPeriod, on: dt.date, unit_ids=None) -> Review:
+    """The yearly review: who should leave the list and which posts lack candidates."""
+    unit_ids = scoping.unit_ids(scope, on=on) if unit_ids is None else unit_ids
+    rows = planning_rows(scope=scope, period=period, on=on, unit_ids=unit_ids)
+    proposals = removal_proposals(period=period, on=on, rows=rows)
     counts: dict[tuple, int] = defaultdict(int)
     for r in rows:
         counts[el.position_key(r.post, r.unit_id)] += 1

@@ -148,27 +148,25 @@ class DueItem:
 
 
 def cadre_due(*, scope: Scope, on: dt.date, days: int = 90) -> list[DueItem]:
-    """Reappointments (term ends) and retirements of post holders within `days` of `on`, for `tochuc due`.
+    """Reappointments (term ends) and retirements of post holders within `days` of `on`.
 
-    Reappointment is due when the 5-year term ends; QĐ 377-2025 asks for notice 90 working days
-    before, hence the default window."""
+    The due list (`tochuc due`, "Việc cần làm") shows more through `tochuc.cadres.due`: notice
+    days, overdue terms, the planning review. This is its part that falls due in the window."""
+    from tochuc.cadres.due import cadre_due_lines
     from tochuc.cadres.eligibility import term_check
 
     until = on + dt.timedelta(days=days)
-    holdings = (
-        PositionHolding.objects.filter(person__in=scoping.people(scope), valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-        .select_related("person")
-        .order_by("person_id", "valid_from", "id")
-    )
-    out: list[DueItem] = []
-    retiring_seen: set[int] = set()
-    for h in holdings:
-        if h.term_ends_on is not None and on <= h.term_ends_on <= until:
-            out.append(DueItem(h.person, h.position, "reappointment", "Hết nhiệm kỳ bổ nhiệm, xem xét bổ nhiệm lại", h.term_ends_on))
-        if h.person_id not in retiring_seen:
-            ret = term_check(h.person.birth_date, h.person.sex, on).retirement
-            if on <= ret.on <= until:
-                retiring_seen.add(h.person_id)
-                out.append(DueItem(h.person, h.position, "retirement", f"Đến tuổi nghỉ hưu ({ret.age_label})", ret.on))
+    lines = [
+        c for c in cadre_due_lines(people=set(scoping.people(scope).values_list("pk", flat=True)), on=on, days=days)
+        if c.category in ("reappointment", "retirement") and on <= c.on <= until
+    ]
+    people = Person.objects.in_bulk({c.person_id for c in lines})
+    out = []
+    for c in lines:
+        person = people[c.person_id]
+        if c.category == "reappointment":
+            label = "Hết nhiệm kỳ bổ nhiệm, xem xét bổ nhiệm lại"
+        else:
+            label = f"Đến tuổi nghỉ hưu ({term_check(person.birth_date, person.sex, on).retirement.age_label})"
+        out.append(DueItem(person, c.position, c.category, label, c.on))
     return sorted(out, key=lambda d: (d.due_on, d.person.search_key))

@@ -14,7 +14,10 @@ Lines, for the people whose record is kept in the given units:
   receipt is not yet confirmed (`rules.TransferReceipt`), with the 30-working-day deadline for
   presenting the papers. Transfers inside the system move the member on the effective date, so
   they are never pending;
-- discipline_ends: disciplines whose 12 months end within the window.
+- discipline_ends: disciplines whose 12 months end within the window;
+- reappointment, retirement, planning_review: cadre work (`tochuc.cadres.due`): terms of
+  appointment ending (by the notice day QĐ 377 sets), post holders reaching retirement age, and
+  people the yearly planning review must take off the list.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ CATEGORIES = {
     "temporary_return": "Sinh hoạt tạm thời quá hạn trở về",
     "transfer_pending": "Chuyển sinh hoạt chưa được nơi đến nhận",
     "discipline_ends": "Kỷ luật sắp hết hiệu lực",
+    "reappointment": "Cán bộ hết nhiệm kỳ bổ nhiệm",
+    "retirement": "Cán bộ giữ chức vụ đến tuổi nghỉ hưu",
+    "planning_review": "Rà soát quy hoạch: đề xuất đưa ra khỏi quy hoạch",
 }
 DISCIPLINE_LABELS = {"reprimand": "khiển trách", "warning": "cảnh cáo", "removal_from_post": "cách chức"}
 
@@ -101,6 +107,7 @@ def due_lines(*, unit_ids: QuerySet, on: dt.date, days: int = DEFAULT_DAYS) -> l
     lines += _temporary_returns(people, on, horizon, names)
     lines += _pending_transfers(people, on, names)
     lines += _disciplines(people, on, horizon, names)
+    lines += _cadres(people, on, days, names)
     order = list(CATEGORIES)
     lines.sort(key=lambda ln: (order.index(ln.category), ln.on, ln.person_name, ln.person_id))
     return lines
@@ -334,6 +341,19 @@ def _disciplines(people: _InScope, on, horizon, names) -> list[DueLine]:
         text = f"Kỷ luật {DISCIPLINE_LABELS.get(subtype, subtype)} ngày {format_date(day)} hết hiệu lực ngày {format_date(ends)} nếu không vi phạm thêm"
         out.append(_line("discipline_ends", pid, info[pid], names, on=ends, deadline=None, text=text, action="", event_id=eid))
     return out
+
+
+def _cadres(people: _InScope, on, days, names) -> list[DueLine]:
+    from tochuc.cadres.due import cadre_due_lines
+
+    found = cadre_due_lines(people=people.status.keys(), on=on, days=days)
+    info = people.info(c.person_id for c in found)
+    names.load(c.unit_id for c in found)
+    return [
+        _line(c.category, c.person_id, info[c.person_id], names, unit_id=c.unit_id if c.unit_id is not None else info[c.person_id][2],
+              on=c.on, deadline=c.deadline, text=c.text, action="", overdue=c.overdue)
+        for c in found
+    ]
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:

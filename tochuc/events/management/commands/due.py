@@ -10,7 +10,10 @@ from tochuc.units.selectors import unit_by_code, version_on
 
 
 class Command(BaseCommand):
-    help = "Việc cần làm: hết dự bị, Huy hiệu Đảng, đánh giá năm trước, sinh hoạt tạm thời, chuyển sinh hoạt, kỷ luật"
+    help = (
+        "Việc cần làm: hết dự bị, Huy hiệu Đảng, đánh giá năm trước, sinh hoạt tạm thời, chuyển sinh hoạt, kỷ luật,"
+        " bổ nhiệm lại, nghỉ hưu, rà soát quy hoạch"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--unit", required=True, help="mã đơn vị (cả cây đơn vị bên dưới)")
