@@ -25,7 +25,7 @@ from tochuc.events.services import event_check, event_record, event_void
 from tochuc.people import selectors
 
 router = Router(tags=["Sự kiện"])
-ERRORS = {401: Error, 403: Error, 404: Error, 429: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 429: Error}
 
 MSG_NO_EVENT = "Không tìm thấy sự kiện #{pk}"
 

@@ -17,7 +17,7 @@ from tochuc.lib.cccd import mask
 from tochuc.people import selectors
 
 router = Router(tags=["Người"])
-ERRORS = {401: Error, 403: Error, 404: Error, 422: InvalidInput, 429: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: InvalidInput, 429: Error}
 NOT_MEMBER = "Chưa vào Đảng"
 MAX_ID = 2**31 - 1  # larger ids cannot exist and would overflow the database integer
 

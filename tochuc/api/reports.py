@@ -14,13 +14,13 @@ from ninja import Query, Router
 
 from tochuc.accounts import scoping
 from tochuc.api.errors import error_response
-from tochuc.api.schemas import AnnualReportOut, Error, FigureOut, FigureRows, InvalidInput
+from tochuc.api.schemas import AnnualReportOut, Error, FigureOut, FigureRows, InvalidInput, IsoDate
 from tochuc.reports import figures as F
 from tochuc.reports.annual import build_annual
 from tochuc.reports.selectors import ReportError, build_frame, figure_result, figure_rows, get_def
 
 router = Router(tags=["Báo cáo"])
-ERRORS = {401: Error, 403: Error, 404: Error, 422: InvalidInput, 429: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: InvalidInput, 429: Error}
 PAGE_SIZE = 50
 
 MSG_YEAR = "Năm báo cáo không hợp lệ: {value} (từ 1930 đến {last})"
@@ -93,8 +93,8 @@ def figure(
     request: HttpRequest,
     key: str,
     unit: Annotated[str, Query(min_length=1, max_length=64)],
-    start: Annotated[dt.date, Query(alias="from")],
-    end: Annotated[dt.date, Query(alias="to")],
+    start: Annotated[IsoDate, Query(alias="from")],
+    end: Annotated[IsoDate, Query(alias="to")],
 ):
     frame, bad = _frame(request, key, unit, start, end)
     if bad is not None:
@@ -121,8 +121,8 @@ def rows(
     request: HttpRequest,
     key: str,
     unit: Annotated[str, Query(min_length=1, max_length=64)],
-    start: Annotated[dt.date, Query(alias="from")],
-    end: Annotated[dt.date, Query(alias="to")],
+    start: Annotated[IsoDate, Query(alias="from")],
+    end: Annotated[IsoDate, Query(alias="to")],
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
 ):
     frame, bad = _frame(request, key, unit, start, end)

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic_core import PydanticCustomError
 
 from tochuc.events.forms import FORMS
 
 EventForm = Literal[tuple(FORMS)]  # type: ignore[valid-type]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: object) -> object:
+    """Dates are YYYY-MM-DD text; pydantic alone would also read 0 or 1.5e9 as a timestamp."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_parsing", "date must be YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
 
 
 class Error(Schema):
@@ -167,31 +180,31 @@ class EventIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int = Field(ge=1)
+    person_id: StrictInt = Field(ge=1, le=2**31 - 1)
     form: EventForm = Field(description="màn hình nhập tương ứng trên web: admission, recognition, …")  # type: ignore[valid-type]
-    effective_on: dt.date
+    effective_on: IsoDate
     subtype: str = Field("", max_length=64)
     award_code: str = Field("", max_length=64)
-    end_on: dt.date | None = None
+    end_on: IsoDate | None = None
     unit: str = Field("", max_length=64, description="mã đơn vị nơi xảy ra sự kiện")
     to_unit: str = Field("", max_length=64, description="mã đơn vị đến")
-    year: int | None = Field(None, ge=1930, le=2100)
+    year: StrictInt | None = Field(None, ge=1930, le=2100)
     position: str = Field("", max_length=255)
-    voted_on: dt.date | None = None
+    voted_on: IsoDate | None = None
     education_exception: str = Field("", max_length=255)
     cause: str = Field("", max_length=64)
-    expunged_on: dt.date | None = None
+    expunged_on: IsoDate | None = None
     outside_org: str = Field("", max_length=255)
-    pending: bool = False
+    pending: StrictBool = False
     reason: str = Field("", max_length=32)
     arrival_status: str = Field("", max_length=16)
-    admitted_on: dt.date | None = None
-    return_of: int | None = Field(None, ge=1, le=2**31 - 1)
+    admitted_on: IsoDate | None = None
+    return_of: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
     decision_no: str = Field("", max_length=64)
-    decided_on: dt.date | None = None
+    decided_on: IsoDate | None = None
     decided_by: str = Field("", max_length=255)
     note: str = Field("", max_length=4000)
-    confirm: bool = Field(False, description="xác nhận mọi cảnh báo của quy định")
+    confirm: StrictBool = Field(False, description="xác nhận mọi cảnh báo của quy định")
 
 
 class Recorded(Schema):

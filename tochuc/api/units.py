@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
 from tochuc.accounts import scoping
-from tochuc.api.schemas import Error, InvalidInput, UnitOut, UnitTree
+from tochuc.api.schemas import Error, InvalidInput, IsoDate, UnitOut, UnitTree
 from tochuc.lib.dates import format_date
 from tochuc.people import selectors
 from tochuc.units.models import UnitKind
 
 router = Router(tags=["Đơn vị"])
 KIND_LABELS = dict(UnitKind.choices)
-ERRORS = {401: Error, 403: Error, 404: Error, 422: InvalidInput, 429: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: InvalidInput, 429: Error}
 
-OnDate = Annotated[dt.date | None, Query(description="ngày (YYYY-MM-DD), mặc định hôm nay")]
+OnDate = Annotated[IsoDate | None, Query(description="ngày (YYYY-MM-DD), mặc định hôm nay")]
 MSG_NOT_ON = "Đơn vị {code} không tồn tại vào ngày {day}"
 
 
