@@ -26,7 +26,11 @@ class Event(models.Model):
     effective_on = models.DateField("ngày hiệu lực")
     end_on = models.DateField("ngày kết thúc", null=True, blank=True)
     to_unit = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_events"
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_events",
     )
     position = models.CharField("chức vụ", max_length=255, blank=True, default="")
     term = models.CharField("nhiệm kỳ", max_length=32, blank=True, default="")
@@ -86,7 +90,9 @@ class EventVoid(models.Model):
 
     event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="void")
     reason = models.TextField("lý do")
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     voided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,7 +102,9 @@ class EventVoid(models.Model):
 class Membership(models.Model):
     """One interval of a person's membership in one unit with one status (projection)."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="memberships")
     status = models.CharField(max_length=16)
     valid_from = models.DateField()
@@ -123,7 +131,9 @@ class Membership(models.Model):
 class PersonState(models.Model):
     """A person's current derived state, and the unit that keeps their record (scoping)."""
 
-    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, primary_key=True, related_name="state")
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, primary_key=True, related_name="state"
+    )
     # Current status, "" for someone who never was a member.
     status = models.CharField(max_length=16, blank=True, default="")
     # The unit of the open membership, else of the last one, else of the latest event,
@@ -188,7 +198,9 @@ class RollupAttribution(models.Model):
     Kept so that a later, back-dated change of that person's memberships can move the count.
     """
 
-    event = models.OneToOneField(Event, on_delete=models.PROTECT, primary_key=True, related_name="+")
+    event = models.OneToOneField(
+        Event, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, related_name="+")
 
 
@@ -199,3 +211,25 @@ class RollupWatermark(models.Model):
     event_id = models.BigIntegerField(default=0)
     void_id = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
+
+
+class HeadcountDay(models.Model):
+    """A day whose headcounts are kept in `Headcount` (derived: `events.headcounts`)."""
+
+    day = models.DateField(unique=True)
+    built_at = models.DateTimeField(auto_now_add=True)
+
+
+class Headcount(models.Model):
+    """Members on a kept day (a year-end) per unit x status x sex (derived: `events.headcounts`)."""
+
+    day = models.DateField()
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16)
+    sex = models.CharField(max_length=8)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit", "status", "sex"], name="headcount_cell")
+        ]

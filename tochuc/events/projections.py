@@ -16,6 +16,7 @@ from django.db.models import Q
 from tochuc.events.fold import EventData, Mergers, PersonFold, fold_person
 from tochuc.events.kinds import UNIT_TREE_KINDS
 from tochuc.events.models import Event, Membership, PersonState, PositionHolding
+from tochuc.events import headcounts
 from tochuc.people.models import Person
 from tochuc.units.models import Unit, UnitVersion
 from tochuc.units.projection import UnitEventData, VersionRow, compute_versions
@@ -123,6 +124,8 @@ def fold_people(people: Sequence[Person], mergers: Mergers | None = None) -> Per
 
 
 def write_person_rows(person_ids: Sequence[int], rows: PersonRows, *, replace: bool = True) -> None:
+    # the year-end headcounts follow the intervals in the same transaction
+    headcounts.adjust(person_ids if replace else (), rows.memberships)
     if replace:
         # Projection rows are derived state, not records: replacing them loses nothing.
         Membership.objects.filter(person_id__in=person_ids).delete()

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case,
     Count,
     IntegerField,
     Min,
@@ -30,13 +29,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from tochuc.accounts import scoping
+from tochuc.events import headcounts
 from tochuc.events.fold import resolve_merger
 from tochuc.events.models import Membership
 from tochuc.events.projections import live_events, load_mergers, memberships_on
@@ -445,6 +442,19 @@ def _aggregate(frame: Frame, qs: QuerySet, d: FigureDef) -> tuple[int, dict[int,
     return total, {b: len(p) for b, p in seen.items()}
 
 
+def _members_count(frame: Frame, d: FigureDef) -> tuple[int, dict[int, int]]:
+    """Members on the last day by bucket: one interval per person on a day, so rows add up."""
+    by = _tally(
+        frame,
+        (
+            (unit_id, n)
+            for unit_id, status, sex, n in headcounts.counts_on(frame.period.end, frame.unit_set())
+            if status in d.statuses and (not d.sex or sex == d.sex)
+        ),
+    )
+    return sum(by.values()), by
+
+
 def figure_result(frame: Frame, key: str) -> FigureResult:
     """One figure on its own: the same querysets as its rows."""
     d = get_def(frame, key)
@@ -461,7 +471,10 @@ def figure_result(frame: Frame, key: str) -> FigureResult:
         return FigureResult(
             d.key, d.label, d.definition, vs_target(int(base.value or 0), t.total), by
         )
-    total, by = _aggregate(frame, _base(frame, d), d)
+    if d.source == Source.MEMBERS:
+        total, by = _members_count(frame, d)
+    else:
+        total, by = _aggregate(frame, _base(frame, d), d)
     result = FigureResult(
         d.key,
         d.label,
@@ -553,13 +566,7 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
     if member_defs:
         # one open interval per person on a day: counts by unit map to buckets exactly
         cells_m: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for unit_id, status, sex, n in (
-            memberships_on(frame.period.end)
-            .filter(unit_id__in=frame.unit_set())
-            .values_list("unit_id", "status", "sex")
-            .annotate(n=Count("*"))
-            .order_by()
-        ):
+        for unit_id, status, sex, n in headcounts.counts_on(frame.period.end, frame.unit_set()):
             b = frame.unit_bucket.get(unit_id)
             if b is not None:
                 cells_m[(status, sex)][b] += n
@@ -918,17 +925,7 @@ def _event_text(frame: Frame, d: FigureDef, r: dict) -> str:
 
 
 def years_end_members(frame: Frame, years: Iterable[int]) -> dict[int, int]:
-    """Members on 31/12 of each year, in the units of this frame: one query for all years."""
-    aggregates = {}
-    for y in years:
-        day = dt.date(y, 12, 31)
-        # Sum of a CASE, not Count(filter=...): Count("*") cannot take a filter, and counting a
-        # column would lose the index-only scan (PERFORMANCE.md 6).
-        on_day = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        aggregates[f"y{y}"] = Coalesce(
-            Sum(Case(When(on_day, then=Value(1)), default=Value(0), output_field=IntegerField())), 0
-        )
-    if not aggregates:
-        return {}
-    row = Membership.objects.filter(unit_id__in=frame.unit_set()).aggregate(**aggregates)
-    return {int(k[1:]): v for k, v in row.items()}
+    """Members on 31/12 of each year, in the units of this frame (the kept year-end counts)."""
+    days = [dt.date(y, 12, 31) for y in years]
+    totals = headcounts.totals_on(days, frame.unit_set())
+    return {d.year: totals[d] for d in days}

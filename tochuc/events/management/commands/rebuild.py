@@ -9,13 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tochuc.core.db import analyze
+from tochuc.events import headcounts
 from tochuc.events.projections import rebuild_people, rebuild_units
 from tochuc.events.rollups import rollup_rebuild
 from tochuc.people.models import Person
 
 
 class Command(BaseCommand):
-    help = "Tính lại dữ liệu dẫn xuất (cây đơn vị, quá trình sinh hoạt, trạng thái, chức vụ, bảng tổng hợp sự kiện) từ nhật ký sự kiện"
+    help = "Tính lại dữ liệu dẫn xuất (cây đơn vị, quá trình sinh hoạt, trạng thái, chức vụ, bảng tổng hợp sự kiện, số đảng viên cuối năm) từ nhật ký sự kiện"
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="chỉ so sánh, không ghi; mã thoát 1 nếu có khác biệt")
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             diffs += rebuild_people(check=check, progress=progress)
             # After the people: the rollup attributes unit-less events by their memberships.
             diffs += rollup_rebuild(check=check)
+            diffs += headcounts.check(fix=not check)
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         if not check:
