@@ -46,19 +46,29 @@ def judge(vendor: str, values: dict[str, str]) -> list[Setting]:
     ]
 
 
+# Constant statements only (no SQL built from strings, SECURITY.md C2).
+QUERIES: dict[str, dict[str, str]] = {
+    "postgresql": {
+        "fsync": "SHOW fsync",
+        "full_page_writes": "SHOW full_page_writes",
+        "data_checksums": "SHOW data_checksums",
+    },
+    "sqlite": {
+        "journal_mode": "PRAGMA journal_mode",
+        "synchronous": "PRAGMA synchronous",
+        "foreign_keys": "PRAGMA foreign_keys",
+    },
+}
+
+
 def read(connection) -> dict[str, str]:
+    if connection.vendor not in QUERIES:
+        raise ValueError(f"unsupported database: {connection.vendor}")
     values = {}
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            for name in POSTGRESQL:
-                cur.execute(f"SHOW {name}")
-                values[name] = str(cur.fetchone()[0]).strip().lower()
-        elif connection.vendor == "sqlite":
-            for name in SQLITE:
-                cur.execute(f"PRAGMA {name}")
-                values[name] = str(cur.fetchone()[0]).strip().lower()
-        else:
-            raise ValueError(f"unsupported database: {connection.vendor}")
+        for name, sql in QUERIES[connection.vendor].items():
+            cur.execute(sql)
+            values[name] = str(cur.fetchone()[0]).strip().lower()
     return values
 
 
