@@ -34,12 +34,6 @@ MSG_ROLE = {
 }
 
 
-class RateLimited(Exception):
-    def __init__(self, retry: int):
-        super().__init__(retry)
-        self.retry = retry
-
-
 def _require_action(scope: scoping.Scope, action: str) -> None:
     """Refuse early a write no grant of the user allows anywhere; per object checks follow."""
     if action == "view":
@@ -48,41 +42,43 @@ def _require_action(scope: scoping.Scope, action: str) -> None:
         raise HttpError(403, MSG_ROLE[action])
 
 
-def _bearer(request: HttpRequest) -> bool:
-    return request.headers.get("Authorization", "").split(" ")[0].lower() == "bearer"
+def authenticate_token(request: HttpRequest, secret: str) -> HttpResponse | None:
+    """Check a bearer token once per request; set what the middleware sets for a session (user,
+    scope) so the reading register and the refusal log name this user. A refusal as a response."""
+    found, refused = api_token_check(secret.strip())
+    if refused:
+        log_auth(
+            action="api_token.refused",
+            request=request,
+            user=found.user if found is not None else None,
+            result="failed",
+            reason=refused,
+        )
+        return unauthenticated_response(refused)
+    assert found is not None
+    request.user = found.user
+    request.scope = scoping.scope_for(found.user)  # type: ignore[attr-defined]
+    request.api_token = found  # type: ignore[attr-defined]
+    allowed, retry = hit(found.user, "api")  # the middleware counts sessions, not tokens
+    if not allowed:
+        log_access(request, action="limit.api", result="denied")
+        return rate_limited_response(retry)
+    return None
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer tc_…` (a token made with `tochuc api_token add`)."""
+    """`Authorization: Bearer tc_…` (a token made with `tochuc api_token add`); `guard` has
+    already checked it, this states it in the schema and applies the operation's role."""
 
     def __init__(self, action: str = "view"):
         super().__init__()
         self.action = action
 
     def authenticate(self, request: HttpRequest, token: str):
-        found, refused = api_token_check(token.strip())
-        if refused:
-            log_auth(
-                action="api_token.refused",
-                request=request,
-                user=found.user if found is not None else None,
-                result="failed",
-                reason=refused,
-            )
-            raise HttpError(401, refused)
-        assert found is not None
-        user = found.user
-        # The middleware ran before the token was read: what it would have set, set now, so the
-        # reading register and the refusal log name this user.
-        request.user = user
-        request.scope = scoping.scope_for(user)  # type: ignore[attr-defined]
-        request.api_token = found  # type: ignore[attr-defined]
-        allowed, retry = hit(user, "api")  # the middleware counts sessions, not tokens
-        if not allowed:
-            log_access(request, action="limit.api", result="denied")
-            raise RateLimited(retry)
+        if getattr(request, "api_token", None) is None:
+            return None  # only reached without `guard`, which checks every bearer token
         _require_action(request.scope, self.action)  # type: ignore[attr-defined]
-        return user
+        return request.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -113,17 +109,20 @@ def auth_for(action: str = "view") -> list:
 
 
 def guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Every API route, before anything else: a browser session's write without its CSRF token
-    is refused even where no operation would answer (405), as on the rest of the site."""
+    """Every API route, before anything else: who is calling (a token, else the session, else
+    401), and a browser session's write without its CSRF token is refused (403) even where no
+    operation would answer, as on the rest of the site."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if (
-            request.method not in SAFE_METHODS
-            and not _bearer(request)
-            and request.user.is_authenticated
-            and check_csrf(request) is not None
-        ):
+        header = request.headers.get("Authorization", "")
+        if header.split(" ")[0].lower() == "bearer":
+            refused = authenticate_token(request, header.split(" ", 1)[1] if " " in header else "")
+            if refused is not None:
+                return refused
+        elif not request.user.is_authenticated:
+            return unauthenticated_response()
+        elif request.method not in SAFE_METHODS and check_csrf(request) is not None:
             return error_response(403, MSG_CSRF)
         return view(request, *args, **kwargs)
 
@@ -131,9 +130,8 @@ def guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def require_caller(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For the schema and the API root (read only): a session or a valid token, else 401."""
-    checks = auth_for("view")
+def require_get(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and the API root are read only (the caller was checked by `guard`)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -141,15 +139,7 @@ def require_caller(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             response = error_response(405, MSG_METHOD.format(method=request.method))
             response["Allow"] = "GET, HEAD"
             return response
-        try:
-            for check in checks:
-                if check(request):
-                    return view(request, *args, **kwargs)
-        except HttpError as exc:
-            return error_response(exc.status_code, exc.message)
-        except RateLimited as exc:
-            return rate_limited_response(exc.retry)
-        return unauthenticated_response()
+        return view(request, *args, **kwargs)
 
     return wrapped
 

@@ -16,11 +16,9 @@ from ninja.errors import HttpError, ValidationError
 
 from tochuc.api import events, people, reports, units
 from tochuc.api.auth import (
-    RateLimited,
     auth_for,
     guard,
-    rate_limited_response,
-    require_caller,
+    require_get,
     unauthenticated_response,
 )
 from tochuc.api.errors import (
@@ -65,7 +63,7 @@ api = TochucAPI(
     auth=auth_for("view"),
     renderer=SafeJSONRenderer(),
     docs_url=None,
-    docs_decorator=require_caller,
+    docs_decorator=require_get,
 )
 api.add_router("/units/", units.router)
 api.add_router("/people/", people.router)
@@ -100,13 +98,8 @@ def _refused(request: HttpRequest, exc: RecordRefused) -> HttpResponse:
     return refused_response(exc)
 
 
-@api.exception_handler(RateLimited)
-def _limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    return rate_limited_response(exc.retry)
-
-
 urlpatterns = api.urls[0]
 # The API root answers like the rest: a caller first (401), then a plain JSON 404.
 for _pattern in urlpatterns:
     if isinstance(_pattern, URLPattern) and _pattern.name == "api-root":
-        _pattern.callback = guard(require_caller(_root))
+        _pattern.callback = guard(require_get(_root))
