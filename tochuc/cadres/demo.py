@@ -12,6 +12,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.core.management.color import no_style
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +23,10 @@ from tochuc.cadres.models import (
     PlanningPeriod,
     Post,
     PostStandard,
+    Selection,
+    SelectionCandidate,
+    SelectionRound,
+    SelectionScore,
     StaffingQuota,
     StreamliningTarget,
 )
@@ -193,7 +199,24 @@ def selection(rng: random.Random, context, posts: list[Post]) -> bool:
     return True
 
 
+CADRE_MODELS = (Post, PostStandard, PlanningPeriod, StaffingQuota, StreamliningTarget, Selection, SelectionRound, SelectionCandidate,
+                 SelectionScore)
+
+
+def restart_numbering() -> None:
+    """Number the cadre rows on from the highest id in the table, as the core load numbers its own.
+
+    The events written here carry post and selection ids in their details. PostgreSQL's sequences
+    are not transactional: after a rolled-back load, or a load into a database that held rows
+    once, they would go on from where they were, and the same seed would give other ids (SQLite
+    numbers from the highest rowid and was not affected)."""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(CADRE_MODELS)):
+            cursor.execute(sql)
+
+
 def cadre_demo(rng: random.Random, context) -> None:
+    restart_numbering()
     posts = catalogue(context)
     periods(context)
     staffing(rng, context)

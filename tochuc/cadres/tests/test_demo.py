@@ -55,3 +55,48 @@ def test_the_demo_extension_adds_posts_periods_quotas_rotations_and_a_selection(
     assert StreamliningTarget.objects.filter(unit__code="CT.NK", base_year=2015, target_year=2021).exists()
     assert Event.objects.filter(kind="decision", subtype="rotation", source="demo").count() == 2
     assert Selection.objects.filter(status="appointed").count() == 1
+
+
+def cadre_fingerprint() -> str:
+    """A digest of what the cadre extension writes, ordered by natural keys. The events' details
+    carry the ids of posts and selections: they must come out the same too (PostgreSQL does not
+    roll its sequences back, so a second run in the same database used to number them on)."""
+    import hashlib
+
+    from tochuc.cadres.models import PlanningPeriod, Post, PostStandard, Selection, SelectionCandidate, StaffingQuota, StreamliningTarget
+    from tochuc.events.models import Event, PositionHolding
+
+    parts = [
+        list(Post.objects.order_by("unit__code", "name").values_list("unit__code", "name", "managing_level", "is_party_committee")),
+        list(PostStandard.objects.order_by("post__unit__code", "post__name", "valid_from").values_list(
+            "post__unit__code", "post__name", "valid_from", "political_theory", "state_management", "professional", "defense_group")),
+        list(PlanningPeriod.objects.order_by("code").values_list("code", "women_min_pct", "young_min_pct")),
+        list(StaffingQuota.objects.order_by("unit__code", "year").values_list("unit__code", "year", "quota", "actual")),
+        list(StreamliningTarget.objects.order_by("unit__code").values_list("unit__code", "base_year", "target_year", "reduction_pct")),
+        list(Selection.objects.order_by("opened_on", "post__unit__code", "post__name").values_list(
+            "post__unit__code", "post__name", "title", "opened_on", "status", "decided_on", "winner__code", "appointment__effective_on")),
+        list(SelectionCandidate.objects.order_by("person__code").values_list("person__code", "selection__title", "exam_event__subtype")),
+        list(Event.objects.exclude(recorded_at=None).filter(kind__in=("decision", "exam")).order_by(
+            "person__code", "kind", "effective_on", "subtype", "position").values_list(
+            "person__code", "kind", "subtype", "effective_on", "end_on", "unit__code", "to_unit__code", "position", "decision_no", "details")),
+        list(PositionHolding.objects.order_by("person__code", "valid_from", "position").values_list(
+            "person__code", "position", "unit__code", "valid_from", "valid_to", "term_ends_on")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def test_two_tiny_generations_with_the_same_seed_give_the_same_cadre_data(monkeypatch):
+    from django.db import transaction
+
+    from tochuc.cadres.demo import cadre_demo
+    from tochuc.demo import extensions
+    from tochuc.demo.load import Generator
+
+    monkeypatch.setattr(extensions, "_REGISTRY", [cadre_demo])
+    digests = []
+    for _ in range(2):
+        with transaction.atomic():
+            Generator(scale="tiny", seed=7, until=dt.date(2026, 6, 30)).run()
+            digests.append(cadre_fingerprint())
+            transaction.set_rollback(True)
+    assert digests[0] == digests[1]
