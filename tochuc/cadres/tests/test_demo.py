@@ -63,7 +63,15 @@ def cadre_fingerprint() -> str:
     roll its sequences back, so a second run in the same database used to number them on)."""
     import hashlib
 
-    from tochuc.cadres.models import PlanningPeriod, Post, PostStandard, Selection, SelectionCandidate, StaffingQuota, StreamliningTarget
+    from tochuc.cadres.models import (
+        PlanningPeriod,
+        Post,
+        PostStandard,
+        Selection,
+        SelectionCandidate,
+        StaffingQuota,
+        StreamliningTarget,
+    )
     from tochuc.events.models import Event, PositionHolding
 
     parts = [
