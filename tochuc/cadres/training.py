@@ -134,7 +134,7 @@ def _posts_by_key(posts: Iterable[Post]) -> dict[tuple, Post]:
     return {el.position_key(p.name, p.unit_id): p for p in posts}
 
 
-def _standards_on(post_ids: Iterable[int], on: dt.date) -> dict[int, PostStandard]:
+def standards_on(post_ids: Iterable[int], on: dt.date) -> dict[int, PostStandard]:
     out: dict[int, PostStandard] = {}
     rows = (
         PostStandard.objects.filter(post_id__in=list(post_ids), valid_from__lte=on)
@@ -153,7 +153,7 @@ def training_gaps(*, scope: Scope, on: dt.date, only_gaps: bool = True, unit_ids
     visible = scoping.unit_ids(scope, on=on) if unit_ids is None else unit_ids
     posts = list(Post.objects.filter(unit_id__in=visible, active=True))
     by_key = _posts_by_key(posts)
-    standards = _standards_on([p.pk for p in posts], on)
+    standards = standards_on([p.pk for p in posts], on)
     pairs: dict[tuple[int, int], str] = {}
     holdings = PositionHolding.objects.filter(unit_id__in=visible, valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
     for pid, position, unit_id in holdings.values_list("person_id", "position", "unit_id"):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("quy-hoach/", views.planning, name="planning"),
     path("quy-hoach/<str:code>/", views.period, name="period"),
     path("quy-hoach/<str:code>/ra-soat/", views.review, name="review"),
+    path("quy-hoach/<str:code>/ma-tran/", views.grid, name="grid"),
     path("luan-chuyen/", views.rotations, name="rotations"),
     path("thi-tuyen/", views.selections, name="selections"),
     path("thi-tuyen/<int:pk>/", views.selection, name="selection"),

@@ -21,6 +21,7 @@ from tochuc.accounts.access import log_access
 from tochuc.cadres import forms as f
 from tochuc.cadres import services
 from tochuc.cadres.models import PlanningPeriod, PostStandard, SelectionStatus
+from tochuc.cadres.ninebox import nine_box
 from tochuc.cadres.planning import planning_review, planning_rows, quotas
 from tochuc.cadres.retirement import roadmap_table
 from tochuc.cadres.selectors import (
@@ -278,6 +279,18 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
             "proposals": [(p, post_ids.get((p.row.post, p.row.unit_id))) for p in result.proposals],
         },
     )
+
+
+@login_required
+@require_GET
+def grid(request: HttpRequest, code: str) -> HttpResponse:
+    """The planning list as a nine-box grid: performance from the ratings × readiness for the post."""
+    scope = _scope(request)
+    period = _period(code)
+    on, day_error = parse_day(request.GET.get("ngay"))
+    result = nine_box(scope=scope, period=period, on=on)
+    log_access(request, action="view", object_type="cadres.planning_grid", object_id=period.code)
+    return render(request, "cadres/grid.html", {"grid": result, "period": period, "on": on, "day_error": day_error})
 
 
 # --- rotation ---------------------------------------------------------------------------------
