@@ -26,9 +26,19 @@ QD80_FROM = dt.date(2022, 8, 18)
 SOURCE_QD105 = "Quy định 105-QĐ/TW (19/12/2017)"
 SOURCE_QD80 = "Quy định 80-QĐ/TW (18/8/2022)"
 
+QD377_FROM = dt.date(2025, 10, 8)
+SOURCE_QD377 = "Quy định 377-QĐ/TW (08/10/2025)"
+
 # Months during which discipline blocks planning and appointment (DOMAIN-RULES.md §4.2) [S].
 BLOCK_MONTHS_QD105 = {"reprimand": 12, "warning": 12, "removal_from_post": 12}
 BLOCK_MONTHS_QD80 = {"reprimand": 12, "warning": 30, "removal_from_post": 60}
+# QĐ 377-QĐ/TW (signed and in force 8/10/2025, replacing QĐ 80 and QĐ 50): a disciplined cadre may
+# be considered for a higher post after 24 months (khiển trách), 36 months (cảnh cáo) or 60 months
+# (cách chức). [S] as reported by the press on 17/10/2025 (dantri.com.vn "Cán bộ bị cách chức sau
+# 5 năm có thể được bổ nhiệm giữ chức vụ cao hơn"; vietnam.vn); the text itself was not read, and
+# for planning the press only says "after the discipline period": the rules apply these periods
+# as warnings (confirmable), not errors, until they are checked against the text.
+BLOCK_MONTHS_QD377 = {"reprimand": 24, "warning": 36, "removal_from_post": 60}
 DISCIPLINE_LABELS = {"reprimand": "khiển trách", "warning": "cảnh cáo", "removal_from_post": "cách chức"}
 
 
@@ -48,6 +58,8 @@ class DisciplineBlock:
 
 def discipline_regulation(on: dt.date) -> tuple[dict[str, int], str]:
     """The block periods in force on the date of the decision, and the regulation."""
+    if on >= QD377_FROM:
+        return BLOCK_MONTHS_QD377, SOURCE_QD377
     if on >= QD80_FROM:
         return BLOCK_MONTHS_QD80, SOURCE_QD80
     return BLOCK_MONTHS_QD105, SOURCE_QD105

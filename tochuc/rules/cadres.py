@@ -46,6 +46,7 @@ MSG_DISCIPLINE = (
     "{name} bị kỷ luật {discipline} ngày {disciplined}: chưa được {action} chức danh {post} trước ngày {until} "
     "({months} tháng theo {source})"
 )
+MSG_DISCIPLINE_UNVERIFIED = "; thời hạn theo tin báo chí về quy định này, chưa đối chiếu văn bản: cần xác nhận"
 MSG_NOT_PLANNED = "{name} chưa có trong quy hoạch chức danh {post} vào ngày {on} ({source})"
 MSG_ROTATION_NOT_PLANNED = "{name} không có trong danh sách quy hoạch nào vào ngày {on}: không thuộc diện luân chuyển đến chức danh {post} ({source})"
 MSG_ROTATION_NO_END = "Luân chuyển {name} đến chức danh {post} cần ghi thời hạn (ngày kết thúc) ({source})"
@@ -83,10 +84,11 @@ def _name(draft: Draft) -> str:
 def _own_planning(draft: Draft, ctx: Context, *, term: str | None = None) -> list[el.PlanningEntry]:
     """The person's planning entries on the draft's date, from the events in the context's
     history only (so a replay of the log judges each event against what came before it)."""
-    from tochuc.cadres.selectors import load_planning_events
-
-    known = {e.id for e in ctx.history if e.kind == "planning"}
-    events = [e for e in load_planning_events(person_ids=[draft.person.pk], term=term) if e.id in known]
+    events = [
+        el.PlanningEvent(e.id, e.subtype, draft.person.pk, e.position, e.unit_id, e.term, e.effective_on)
+        for e in ctx.history
+        if e.kind == "planning" and (term is None or e.term == term)
+    ]
     return el.planning_entries(events, draft.effective_on)
 
 
@@ -204,7 +206,7 @@ def reappointment_near_retirement(draft: Draft, ctx: Context) -> Iterator[Findin
         yield Finding("cadres.reappointment_until_retirement", Level.INFO, MSG_REAPPOINT_UNTIL.format(**values), "effective_on", SOURCE_REAPPOINT)
 
 
-def _discipline_findings(draft: Draft, ctx: Context) -> Iterator[Finding]:
+def _discipline_findings(draft: Draft, ctx: Context, level: Level = Level.ERROR) -> Iterator[Finding]:
     planning = draft.kind == "planning" and draft.subtype == "add"
     if not (planning or _is_decision(draft, DISCIPLINE_CHECKED)) or draft.person is None:
         return
@@ -212,13 +214,16 @@ def _discipline_findings(draft: Draft, ctx: Context) -> Iterator[Finding]:
     if block is None:
         return
     action = "quy hoạch" if planning else DECISION_ACTIONS[draft.subtype]
+    message = MSG_DISCIPLINE.format(
+        name=_name(draft), discipline=block.label, disciplined=el.fmt(block.disciplined_on), action=action,
+        post=draft.position, until=el.fmt(block.until), months=block.months, source=block.source,
+    )
+    if level == Level.WARNING:
+        message = message[:-1] + MSG_DISCIPLINE_UNVERIFIED + ")"
     yield Finding(
         "cadres.discipline_block",
-        Level.ERROR,
-        MSG_DISCIPLINE.format(
-            name=_name(draft), discipline=block.label, disciplined=el.fmt(block.disciplined_on), action=action,
-            post=draft.position, until=el.fmt(block.until), months=block.months, source=block.source,
-        ),
+        level,
+        message,
         "effective_on",
         block.source,
     )
@@ -244,12 +249,25 @@ def discipline_block_qd105(draft: Draft, ctx: Context) -> Iterator[Finding]:
     kinds={"decision", "planning"},
     source=el.SOURCE_QD80,
     valid_from=el.QD80_FROM,
+    valid_to=el.QD377_FROM,
     confidence="S",
 )
 def discipline_block_qd80(draft: Draft, ctx: Context) -> Iterator[Finding]:
-    """QĐ 377-QĐ/TW replaced QĐ 80 on 8/10/2025; its own block periods were not verified, so the
-    QĐ 80 periods go on applying (DOMAIN-RULES.md §4.2)."""
     yield from _discipline_findings(draft, ctx)
+
+
+@rule(
+    "cadres.discipline_block",
+    title="Bị kỷ luật: xem xét quy hoạch, bổ nhiệm chức vụ cao hơn sau 24 (khiển trách), 36 (cảnh cáo), 60 tháng (cách chức)",
+    kinds={"decision", "planning"},
+    source=el.SOURCE_QD377,
+    valid_from=el.QD377_FROM,
+    confidence="S",
+)
+def discipline_block_qd377(draft: Draft, ctx: Context) -> Iterator[Finding]:
+    """QĐ 377-QĐ/TW replaced QĐ 80 on 8/10/2025. Its periods are known from press reports only
+    (`eligibility.BLOCK_MONTHS_QD377`), so they are warnings the user confirms, not errors."""
+    yield from _discipline_findings(draft, ctx, Level.WARNING)
 
 
 @rule(
@@ -383,7 +401,7 @@ def party_post_only(draft: Draft, ctx: Context) -> Iterator[Finding]:
 
 # --- planning ---------------------------------------------------------------------------------
 
-QD377_FROM = dt.date(2025, 10, 8)  # [S] signed and in force 8/10/2025 (press of 16/10/2025); replaces QĐ 80-2022 and QĐ 50-2021
+QD377_FROM = el.QD377_FROM  # [S] signed and in force 8/10/2025 (press of 16/10/2025); replaces QĐ 80-2022 and QĐ 50-2021
 
 
 def _planning_state(draft: Draft, ctx: Context):

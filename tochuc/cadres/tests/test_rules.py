@@ -138,6 +138,36 @@ def test_the_switch_from_qd105_to_qd80_is_on_18_8_2022(member, posts, tree, reco
     )
 
 
+def test_from_8_10_2025_the_qd377_periods_are_warnings_to_confirm(member, posts, tree, record):
+    discipline(record, member, "reprimand", dt.date(2024, 1, 15), tree)
+    # 07/10/2025: QĐ 80, 12 months have passed
+    assert decide(member, posts["head"], dt.date(2025, 10, 7)).pk
+    findings = refused(decide, member, posts["deputy"], dt.date(2025, 10, 8))
+    assert codes(findings) == [("cadres.discipline_block", "warning")]
+    assert findings[0].message == (
+        "Trần Quốc Trung bị kỷ luật khiển trách ngày 15/01/2024: chưa được bổ nhiệm chức danh Phó Trưởng phòng Nội vụ quận "
+        "trước ngày 15/01/2026 (24 tháng theo Quy định 377-QĐ/TW (08/10/2025); thời hạn theo tin báo chí về quy định này, "
+        "chưa đối chiếu văn bản: cần xác nhận)"
+    )
+    # confirmed, the decision is recorded; from 15/01/2026 nothing is asked
+    assert decide(member, posts["deputy"], dt.date(2025, 10, 8), confirm=PLANNED | {"cadres.discipline_block"}).pk
+
+
+@pytest.mark.parametrize(
+    ("subtype", "disciplined", "asked", "free"),
+    [
+        ("warning", dt.date(2023, 1, 15), dt.date(2026, 1, 14), dt.date(2026, 1, 15)),
+        ("removal_from_post", dt.date(2021, 5, 1), dt.date(2026, 4, 30), dt.date(2026, 5, 1)),
+    ],
+)
+def test_the_qd377_periods_are_36_months_for_a_warning_and_60_for_removal_from_post(member, posts, tree, record, subtype, disciplined, asked, free):
+    if subtype == "removal_from_post":
+        decide(member, posts["deputy"], dt.date(2018, 1, 2))
+    discipline(record, member, subtype, disciplined, tree)
+    assert codes(refused(decide, member, posts["head"], asked)) == [("cadres.discipline_block", "warning")]
+    assert decide(member, posts["head"], free).pk
+
+
 def test_discipline_also_blocks_planning(member, posts, periods, tree, record):
     discipline(record, member, "reprimand", dt.date(2023, 6, 1), tree)
     findings = refused(planning_add, by=None, person=member, post=posts["head"], period=periods["2020-2025"], effective_on=dt.date(2024, 5, 31))
