@@ -155,17 +155,20 @@ def display(value: int | Decimal | None, key: str = "") -> str:
 def all_results(frame: Frame) -> dict[str, FigureResult]:
     """Every figure of the report: those of `reports.selectors`, then the cadre-work figures of
     `cadres.report` placed after the other cadre figures (decisions, planning, training)."""
+    return with_cadres(frame, compute_all(frame))
+
+
+def with_cadres(frame: Frame, base: dict[str, FigureResult]) -> dict[str, FigureResult]:
+    """`base` (from `compute_all`) with the cadre-work figures joined in their place."""
     from tochuc.cadres.report import cadre_results
 
-    base = compute_all(frame)
     cadres = cadre_results(frame)
     keys = list(base)
     last_cadre = max(
         (i for i, k in enumerate(keys) if get_def(frame, k).section == "cadres"),
         default=len(keys) - 1,
     )
-    ordered = keys[: last_cadre + 1]
-    out = {k: base[k] for k in ordered} | cadres
+    out = {k: base[k] for k in keys[: last_cadre + 1]} | cadres
     out.update({k: base[k] for k in keys[last_cadre + 1 :]})
     return out
 
@@ -207,13 +210,16 @@ def build_annual(
             raise ReportError(f"Năm báo cáo không hợp lệ: {year}.")
         period = F.Period.year(year)
     frame = build_frame(scope=scope, code=code, period=period)
-    results = all_results(frame)
-    if not allow_empty and not has_data(frame, results):
+    base = compute_all(frame)
+    # Whether the period has data is judged on the members and events: the catalogue of posts
+    # and the planning lists exist whatever the year asked for.
+    if not allow_empty and not has_data(frame, base):
         raise ReportError(
             MSG_NO_DATA.format(
                 name=frame.root_name, period=period.label(), day=format_date(period.end)
             )
         )
+    results = with_cadres(frame, base)
     last = period.end.year
     history = years_end_members(frame, range(last - HISTORY_YEARS + 1, last + 1))
     issuer = Issuer(

@@ -17,7 +17,7 @@ from tochuc.accounts import scoping
 from tochuc.accounts.access import log_access
 from tochuc.lib.dates import format_date, parse_date
 from tochuc.reports import figures as F
-from tochuc.reports.annual import all_results, build_annual, display, result_of, rows_of
+from tochuc.reports.annual import build_annual, display, result_of, rows_of, with_cadres
 from tochuc.reports.exporters import (
     BREAKDOWN_COLUMNS,
     CORE_KEYS,
@@ -29,6 +29,7 @@ from tochuc.reports.exporters import (
 from tochuc.reports.selectors import (
     ReportError,
     build_frame,
+    compute_all,
     get_def,
     has_data,
 )
@@ -132,7 +133,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         frame = build_frame(scope=request.scope, code=unit.code, period=period)  # type: ignore[attr-defined]
     except ReportError as exc:
         return _error(request, "reports/dashboard.html", exc.message)
-    results = all_results(frame)
+    base = compute_all(frame)
+    results = with_cadres(frame, base)
     query = _query(unit, period)
     sections: dict[str, list] = {title: [] for title in F.SECTIONS.values()}
     for r in results.values():
@@ -172,7 +174,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "breakdown": breakdown,
         "query": query,
-        "empty": not has_data(frame, results),
+        "empty": not has_data(frame, base),
         "zero_sections": {
             t for t, rows in sections.items() if any(not f["value"] and not f["core"] for f in rows)
         },

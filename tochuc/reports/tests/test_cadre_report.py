@@ -550,3 +550,14 @@ def test_the_command_line_gives_a_cadre_figure_with_its_rows(cworld, capsys):
         capsys.readouterr().out.splitlines()[0]
         == "Tỷ lệ chức danh có người quy hoạch (%) (cadres.planning.coverage): 75,00%"
     )
+
+
+def test_a_year_without_members_or_events_is_refused_though_the_catalogue_has_posts(cworld):
+    frame = build_frame(scope=None, code="CT.NK", period=F.Period.year(1976))
+    assert all_results(frame)["cadres.planning.posts"].value == 4  # the catalogue is today's
+    with pytest.raises(ReportError) as exc:
+        build_annual(scope=None, code="CT.NK", year=1976)
+    assert exc.value.message == (
+        "Không có dữ liệu của Đảng bộ quận Ninh Kiều cho năm 1976: không có đảng viên vào ngày 31/12/1976"
+        " và không có sự kiện nào trong kỳ."
+    )
