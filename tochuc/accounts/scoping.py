@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -121,6 +121,20 @@ def _record_units_q(scope: Scope, prefix: str = "") -> Q:
 def people(scope: Scope) -> QuerySet[Person]:
     """People whose record is kept in a unit in scope (PersonState.unit)."""
     return Person.objects.filter(_record_units_q(scope))
+
+
+def people_among(scope: Scope, person_ids) -> QuerySet[Person]:
+    """The people of `person_ids` (a subquery of a few ids, e.g. a name search) in scope.
+
+    The ids lead the plan: the record's unit is wrapped (`+ 0`) so that no planner reads every
+    record of the scope through the unit index first (SQLite did: 1.4 s for a name search on
+    the demo city, against tens of milliseconds for the matching people)."""
+    unit = ExpressionWrapper(F("state__unit_id") + 0, output_field=IntegerField())
+    return (
+        Person.objects.filter(pk__in=person_ids)
+        .alias(record_unit=unit)
+        .filter(Q(record_unit__in=unit_ids(scope)) | Q(record_unit__in=gone_unit_ids(scope)))
+    )
 
 
 def events(scope: Scope) -> QuerySet[Event]:

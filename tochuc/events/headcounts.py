@@ -82,10 +82,18 @@ def totals_on(days: Iterable[dt.date], units=None) -> dict[dt.date, int]:
     return out
 
 
-def _lock(mode: str) -> None:
+# Writers take ROW EXCLUSIVE (they do not block each other); a snapshot being built takes
+# SHARE ROW EXCLUSIVE, which waits for writers in flight and holds new ones back.
+LOCKS = {
+    "writer": "LOCK TABLE events_headcountday IN ROW EXCLUSIVE MODE",
+    "builder": "LOCK TABLE events_headcountday IN SHARE ROW EXCLUSIVE MODE",
+}
+
+
+def _lock(who: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(f"LOCK TABLE {HeadcountDay._meta.db_table} IN {mode} MODE")
+            cur.execute(LOCKS[who])
 
 
 def _ensure(day: dt.date) -> bool:
@@ -95,7 +103,7 @@ def _ensure(day: dt.date) -> bool:
     try:
         with transaction.atomic():
             # Waits for membership writers in flight and holds new ones until the day is kept.
-            _lock("SHARE ROW EXCLUSIVE")
+            _lock("builder")
             if HeadcountDay.objects.filter(day=day).exists():
                 return True
             HeadcountDay.objects.create(day=day)
@@ -117,7 +125,7 @@ def adjust(person_ids: Sequence[int], new_rows: Iterable[Membership]) -> None:
     Call inside the transaction that replaces those intervals, before replacing them.
     """
     if connection.in_atomic_block:
-        _lock("ROW EXCLUSIVE")  # orders this writer with a snapshot being built
+        _lock("writer")  # orders this writer with a snapshot being built
     days = kept_days()
     if not days:
         return
