@@ -13,12 +13,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tochuc.accounts.auth import MSG_LOGIN_FAILED
 from tochuc.accounts.models import AuthEvent, PasswordHistory, User
 from tochuc.accounts.services import (
-    user_disable_inactive,
     user_lock,
     user_reset_password,
     user_set_password,

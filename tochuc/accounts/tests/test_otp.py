@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
@@ -159,7 +158,7 @@ def test_resetting_the_second_factor_removes_the_devices_and_ends_every_session(
     old = _enrolled(personas.city_admin)
     clients = []
     with time_machine.travel(timezone.now(), tick=False) as traveller:
-        for step in range(2):
+        for _ in range(2):
             client = Client()
             client.force_login(personas.city_admin)
             assert client.post(OTP, {"token": _token(old)}).status_code == 302
