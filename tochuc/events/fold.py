@@ -48,6 +48,10 @@ class EventData:
     position: str = ""
     decided_on: dt.date | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    # what the rules read of a person's own events without querying the log (the year rated,
+    # the planning term); the fold does not use them
+    year: int | None = None
+    term: str = ""
 
     def sort_key(self) -> tuple[dt.date, int, int]:
         return (self.effective_on, KIND_ORDER.get(self.kind, 5), self.id)

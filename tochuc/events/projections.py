@@ -46,12 +46,14 @@ def _event_data(row: dict) -> EventData:
         position=row["position"],
         decided_on=row["decided_on"],
         details=row["details"] or {},
+        year=row["year"],
+        term=row["term"],
     )
 
 
 _EVENT_COLUMNS = (
     "id", "person_id", "kind", "subtype", "effective_on", "end_on", "unit_id", "to_unit_id",
-    "position", "decided_on", "details",
+    "position", "decided_on", "details", "year", "term",
 )
 
 

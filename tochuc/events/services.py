@@ -281,7 +281,7 @@ class BatchRefused(RecordRefused):
         super().__init__([f for i in sorted(refusals) for f in refusals[i]])
 
 
-def _version_picker(unit_ids: Iterable[int]):
+def version_picker(unit_ids: Iterable[int]):
     """`version_on` for many dates of a few units with one query (same choice: lowest pk)."""
     from tochuc.units.models import UnitVersion
 
@@ -300,15 +300,24 @@ def _version_picker(unit_ids: Iterable[int]):
     return pick
 
 
+# Ids given to accepted drafts in the history of the later ones, until the batch is written: above
+# any stored id and increasing, so they sort after the stored events and in acceptance order, as
+# the ids the database gives them will.
+_PENDING_ID = 1 << 62
+
+
 @transaction.atomic
 def event_record_many(
     *,
     by,
-    person: Person,
+    person: Person | None,
     drafts: Sequence[Mapping[str, Any]],
     source: str = "import",
     refresh: bool = True,
     mergers: Mapping[int, tuple[dt.date, int]] | None = None,
+    history: Sequence[EventData] | None = None,
+    version=None,
+    lock: bool = True,
 ) -> list[Event]:
     """Record several events of one person, judged exactly as successive `event_record` calls.
 
@@ -316,17 +325,37 @@ def event_record_many(
     checked for shape, then judged by the rules against the person's stored history plus the
     drafts accepted before it; a refused draft is left out of the history of the later ones, as
     a refused call would be. If any draft is refused, nothing is written and `BatchRefused` says
-    which and why. Otherwise the person's projections are refreshed once, after the last event
-    (or not at all with `refresh=False`: the caller then calls `refresh_people`). Rules should
-    read the person's state from the context (the fold), not from the projections, which are
-    only brought up to date at the end of the batch.
+    which and why. Otherwise the accepted events are inserted together, and the person's
+    projections refreshed once (or not at all with `refresh=False`: the caller then calls
+    `refresh_people`).
+
+    The rules read the person's own events from the context (`ctx.history`), never from the log,
+    so the drafts need not be stored to be seen by the later ones; rules about other people (the
+    cap on excellent ratings, planning lists) read the log, which holds every earlier batch.
+
+    With `person=None` the drafts are unit events outside the tree's history (congresses, unit
+    ratings, unit discipline): each is judged alone, as `event_record` judges a unit event (no
+    history), and they change no projection.
+
+    A caller judging many people (the importer) may pass what it already holds: the person's
+    live `history` (ordered by `EventData.sort_key`; [] for someone created in this transaction),
+    a `version(unit_id, day)` picker answering from memory, and `lock=False` for a person created
+    in the caller's own transaction, whom nobody else can see yet.
     """
-    # Serialise writers per person, as event_record does.
-    Person.objects.select_for_update().filter(pk=person.pk).exists()
+    if person is None:
+        if any(d["kind"] in UNIT_TREE_KINDS for d in drafts):
+            raise ValueError("unit tree events change unit versions: record them one by one")
+        lock, mergers, history = False, {}, []
+    if lock and person is not None:
+        # Serialise writers per person, as event_record does.
+        Person.objects.select_for_update().filter(pk=person.pk).exists()
     mergers = load_mergers() if mergers is None else mergers
-    history = sorted(load_person_events([person.pk]).get(person.pk, []), key=EventData.sort_key)
-    unit_ids = [u.pk for d in drafts for u in (d.get("unit"), d.get("to_unit")) if u is not None]
-    version = _version_picker(unit_ids)
+    if history is None:
+        history = sorted(load_person_events([person.pk]).get(person.pk, []), key=EventData.sort_key)
+    else:
+        history = list(history)
+    if version is None:
+        version = version_picker([u.pk for d in drafts for u in (d.get("unit"), d.get("to_unit")) if u is not None])
     refusals: dict[int, list[Finding]] = {}
     events: list[Event] = []
     recorded_by = by if getattr(by, "pk", None) else None
@@ -355,27 +384,29 @@ def event_record_many(
         if any(f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirmed) for f in findings):
             refusals[index] = findings
             continue
-        # Written at once, not at the end: rules that read the log (one rating a year, the cap
-        # of excellent ratings in a branch) must see the drafts accepted before, as they would
-        # after successive event_record calls. A refusal later rolls the batch back.
-        event = Event.objects.create(
-            person=person, unit_id=draft.unit_id, kind=draft.kind, subtype=draft.subtype, effective_on=draft.effective_on,
-            end_on=draft.end_on, to_unit_id=draft.to_unit_id, position=draft.position, term=draft.term, year=draft.year,
-            decision_no=draft.decision_no, decided_on=draft.decided_on, decided_by=draft.decided_by, note=draft.note,
-            details=draft.details, confirmed=sorted({f.code for f in findings if f.level == Level.WARNING}),
-            source=source, recorded_by=recorded_by,
+        events.append(
+            Event(
+                person=person, unit_id=draft.unit_id, kind=draft.kind, subtype=draft.subtype, effective_on=draft.effective_on,
+                end_on=draft.end_on, to_unit_id=draft.to_unit_id, position=draft.position, term=draft.term, year=draft.year,
+                decision_no=draft.decision_no, decided_on=draft.decided_on, decided_by=draft.decided_by, note=draft.note,
+                details=draft.details, confirmed=sorted({f.code for f in findings if f.level == Level.WARNING}),
+                source=source, recorded_by=recorded_by,
+            )
         )
-        events.append(event)
+        if person is None:
+            continue  # unit events are judged without a history
         history.append(
             EventData(
-                id=event.pk, kind=draft.kind, effective_on=draft.effective_on, subtype=draft.subtype,
+                id=_PENDING_ID + len(events), kind=draft.kind, effective_on=draft.effective_on, subtype=draft.subtype,
                 unit_id=draft.unit_id, to_unit_id=draft.to_unit_id, end_on=draft.end_on, position=draft.position,
-                decided_on=draft.decided_on, details=draft.details,
+                decided_on=draft.decided_on, details=draft.details, year=draft.year, term=draft.term,
             )
         )
         history.sort(key=EventData.sort_key)
     if refusals:
         raise BatchRefused(refusals)
-    if refresh and events:
+    if events:
+        events = Event.objects.bulk_create(events)
+    if refresh and events and person is not None:
         refresh_people([person.pk], mergers)
     return events

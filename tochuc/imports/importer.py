@@ -34,14 +34,22 @@ from django.db import transaction
 
 from tochuc.accounts import scoping
 from tochuc.accounts.scoping import Scope
-from tochuc.cadres.models import DefenseGroup, ManagingLevel, PoliticalTheory, Post, PostStandard, Professional, StateManagement
+from tochuc.cadres.models import (
+    DefenseGroup,
+    ManagingLevel,
+    PoliticalTheory,
+    Post,
+    PostStandard,
+    Professional,
+    StateManagement,
+)
 from tochuc.cadres.services import post_create, post_standard_set
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.core.models import audit
-from tochuc.events.fold import KIND_ORDER
+from tochuc.events.fold import KIND_ORDER, EventData
 from tochuc.events.kinds import UNIT_TREE_KINDS, Subject, find_kind, find_subtype
-from tochuc.events.projections import live_events, load_mergers, refresh_people
-from tochuc.events.services import BatchRefused, event_record, event_record_many
+from tochuc.events.projections import live_events, load_mergers, load_person_events, refresh_people
+from tochuc.events.services import BatchRefused, event_record_many, version_picker
 from tochuc.imports.cells import MSG_REQUIRED, CellError, convert, to_text
 from tochuc.imports.reader import (
     WEB_LIMITS,
@@ -61,7 +69,7 @@ from tochuc.imports.schema import (
 from tochuc.lib.dates import format_date
 from tochuc.lib.vntext import normalize_name
 from tochuc.people.models import Person
-from tochuc.people.services import MSG_SEX, check_profile, find_sex, person_create
+from tochuc.people.services import MSG_SEX, find_sex, person_create_many
 from tochuc.reports.models import Target
 from tochuc.units.models import Unit
 from tochuc.units.services import (
@@ -127,6 +135,8 @@ _EVENT_FIELDS = {"unit": "unit_code", "to_unit": "to_unit_code", "person": "pers
 _UNIT_DAY_ORDER = {"rename": 0, "reparent": 1, "merger": 2, "dissolution": 3}
 
 Progress = Callable[[str, int, int | None], None]
+# People whose stored histories are read in one query when their events are judged
+PEOPLE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -742,13 +752,20 @@ class Importer:
         steps += [(e.effective_on, 1 + _UNIT_DAY_ORDER.get(e.kind, 5), 0, e.row, e) for e in unit_events]
         steps.sort(key=lambda s: s[:4])
         failed: set[str] = set()
+        # Unit events outside the tree's history (congresses, unit ratings) change no unit version
+        # and no rule reads them back, so they are judged after the tree is complete, in batches:
+        # the version of a unit on a date does not depend on the tree events after that date.
+        others: list[EventRow] = []
         for done, (*_, item) in enumerate(steps, start=1):
             if isinstance(item, UnitRow):
                 self._found(item, failed)
             else:
-                self._unit_event(item, existing, failed)
+                self._unit_event(item, existing, failed, others)
             if done % 200 == 0:
                 self.progress("Ghi đơn vị", done, len(steps))
+        version = version_picker([u.pk for u in self.db_units.values()])
+        for chunk in _chunks(others, 1000):
+            self._record_events(None, chunk, {}, version=version)
         self.progress("Ghi đơn vị", len(steps), len(steps))
 
     def _found(self, row: UnitRow, failed: set[str]) -> None:
@@ -773,7 +790,7 @@ class Importer:
             self.db_units[row.code] = unit
             self.outcome.created["units"] += 1
 
-    def _unit_event(self, e: EventRow, existing: set[tuple], failed: set[str]) -> None:
+    def _unit_event(self, e: EventRow, existing: set[tuple], failed: set[str], others: list[EventRow]) -> None:
         if e.unit_code in failed or e.to_unit_code in failed:
             return
         unit, to_unit = self.unit(e.unit_code), self.unit(e.to_unit_code)
@@ -781,6 +798,9 @@ class Importer:
             return
         if (unit.pk, e.kind, e.subtype, e.effective_on) in existing:
             self.outcome.unchanged["events"] += 1
+            return
+        if e.kind not in UNIT_TREE_KINDS:
+            others.append(e)
             return
         decision = {"decision_no": e.decision_no, "decided_on": e.decided_on, "decided_by": e.decided_by}
 
@@ -791,16 +811,10 @@ class Importer:
                 return unit_reparent(by=self.by, unit=unit, parent=to_unit, on=e.effective_on, **decision, note=e.note, source="import", confirm=confirm)
             if e.kind == "merger":
                 return unit_merge(by=self.by, unit=unit, into=to_unit, on=e.effective_on, **decision, note=e.note, source="import", confirm=confirm)
-            if e.kind == "dissolution":
-                return unit_dissolve(by=self.by, unit=unit, on=e.effective_on, **decision, note=e.note, source="import", confirm=confirm)
-            return event_record(
-                by=self.by, source="import", kind=e.kind, subtype=e.subtype, effective_on=e.effective_on, unit=unit, to_unit=to_unit,
-                end_on=e.end_on, position=e.position, term=e.term, year=e.year, note=e.note, details=e.details, confirm=confirm, **decision,
-            )
+            return unit_dissolve(by=self.by, unit=unit, on=e.effective_on, **decision, note=e.note, source="import", confirm=confirm)
 
         def refused(r: RecordRefused, confirm: frozenset) -> bool:
-            if e.kind in UNIT_TREE_KINDS:
-                failed.add(e.unit_code)
+            failed.add(e.unit_code)
             return self.findings("events", e.row, r.findings, confirm, _EVENT_FIELDS, self._event_values(e))
 
         if self._attempt(call, e.confirm, refused) is not None:
@@ -816,27 +830,33 @@ class Importer:
         }
 
     def _write_people(self) -> None:
-        total = len(self.new_people)
-        for done, row in enumerate(self.new_people.values(), start=1):
-            unit = self.unit(row.registered_unit_code)
-
-            def refused(r: RecordRefused, confirm: frozenset, row: PersonRow = row) -> bool:
-                return self.findings("people", row.row, r.findings, confirm, {}, {**row.values, "code": row.code})
-
-            person = self._attempt(
-                lambda confirm, row=row, unit=unit: person_create(by=self.by, code=row.code, registered_unit=unit, confirm=confirm, **row.values),
-                row.confirm, refused,
+        """New people through `person_create_many`: judged as successive `person_create` calls,
+        written in bulk (people, their state rows and audit entries) per chunk."""
+        rows = list(self.new_people.values())
+        self.new_people_ids: set[int] = set()
+        for start in range(0, len(rows), 2000):
+            chunk = rows[start : start + 2000]
+            results = person_create_many(
+                by=self.by, confirm_all=self.confirm_all,
+                rows=[
+                    {"code": r.code, "registered_unit": self.unit(r.registered_unit_code), "confirm": r.confirm, **r.values}
+                    for r in chunk
+                ],
             )
-            if person is not None and row.confirm:
-                # warnings confirmed in the row's own column are listed too, never silently accepted
-                accepted = [f for f in check_profile(row.values, exclude_pk=person.pk) if f.level == Level.WARNING and f.code in row.confirm]
-                self.findings("people", row.row, accepted, row.confirm, {}, {**row.values, "code": row.code})
-            if person is not None:
+            for row, (person, findings) in zip(chunk, results, strict=True):
+                values = {**row.values, "code": row.code}
+                # a created row's warnings were confirmed (its own column or "confirm all"): listed too
+                warnings = [f for f in findings if f.level == Level.WARNING]
+                if person is None:
+                    self.findings("people", row.row, findings, row.confirm, {}, values)
+                    continue
+                if warnings:
+                    self.findings("people", row.row, warnings, row.confirm, {}, values)
                 self.person_of[row.code] = person
+                self.new_people_ids.add(person.pk)
                 self.outcome.created["people"] += 1
-            if done % 1000 == 0:
-                self.progress("Ghi người", done, total)
-        self.progress("Ghi người", total, total)
+            self.progress("Ghi người", min(start + 2000, len(rows)), len(rows))
+        self.progress("Ghi người", len(rows), len(rows))
 
     def _write_events(self) -> None:
         by_person: dict[str, list[EventRow]] = defaultdict(list)
@@ -853,25 +873,37 @@ class Importer:
                 live_events().filter(person_id__in=chunk).values_list("person_id", "kind", "subtype", "effective_on", "unit_id")
             )
         mergers = load_mergers()
+        # every unit the events name, with its versions, once: the rules ask for many dates
+        version = version_picker([u.pk for u in self.db_units.values()])
         touched: list[int] = []
         total = sum(len(v) for v in by_person.values())
         done = 0
-        for code, rows in by_person.items():
-            person = people[code]
-            rows.sort(key=EventRow.sort_key)
-            todo = []
-            for e in rows:
-                unit = self.unit(e.unit_code)
-                if (person.pk, e.kind, e.subtype, e.effective_on, unit.pk if unit else None) in existing:
-                    self.outcome.unchanged["events"] += 1
-                else:
-                    todo.append(e)
-            if todo:
-                self._record_person_events(person, todo, mergers)
-                touched.append(person.pk)
-            if (done + len(rows)) // 20000 > done // 20000:
-                self.progress("Ghi sự kiện", done + len(rows), total)
-            done += len(rows)
+        codes = list(by_person)
+        for start in range(0, len(codes), PEOPLE_BATCH):
+            batch = codes[start : start + PEOPLE_BATCH]
+            # the stored histories of the people who were already in the database, in one query;
+            # the people this import creates have none
+            stored = [people[c].pk for c in batch if c not in self.new_people]
+            histories = load_person_events(stored) if stored else {}
+            for code in batch:
+                rows = by_person.pop(code)
+                person = people[code]
+                rows.sort(key=EventRow.sort_key)
+                todo = []
+                for e in rows:
+                    unit = self.unit(e.unit_code)
+                    if (person.pk, e.kind, e.subtype, e.effective_on, unit.pk if unit else None) in existing:
+                        self.outcome.unchanged["events"] += 1
+                    else:
+                        todo.append(e)
+                if todo:
+                    new = code in self.new_people
+                    history = sorted(histories.get(person.pk, ()), key=EventData.sort_key)
+                    self._record_events(person, todo, mergers, history=history, version=version, lock=not new)
+                    touched.append(person.pk)
+                if (done + len(rows)) // 20000 > done // 20000:
+                    self.progress("Ghi sự kiện", done + len(rows), total)
+                done += len(rows)
         self.progress("Ghi sự kiện", total, total)
         if touched and self.outcome.ok:
             self.progress("Cập nhật dữ liệu dẫn xuất", 0, len(touched))
@@ -880,7 +912,8 @@ class Importer:
                 refresh_people(touched[start : start + step], mergers)
                 self.progress("Cập nhật dữ liệu dẫn xuất", min(start + step, len(touched)), len(touched))
 
-    def _record_person_events(self, person: Person, rows: list[EventRow], mergers) -> None:
+    def _record_events(self, person: Person | None, rows: list[EventRow], mergers, **batch: Any) -> None:
+        """One person's events (or a batch of unit events, `person=None`) through `event_record_many`."""
         confirms = [e.confirm for e in rows]
         for _ in range(3):
             drafts = [
@@ -893,8 +926,10 @@ class Importer:
                 for i, e in enumerate(rows)
             ]
             try:
-                with transaction.atomic():
-                    created = event_record_many(by=self.by, person=person, drafts=drafts, source="import", refresh=False, mergers=mergers)
+                # its own savepoint: a refused batch writes nothing, and the import goes on
+                created = event_record_many(
+                    by=self.by, person=person, drafts=drafts, source="import", refresh=False, mergers=mergers, **batch
+                )
             except BatchRefused as refused:
                 retry = False
                 if self.confirm_all and not refused.errors:

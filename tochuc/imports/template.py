@@ -10,7 +10,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tochuc.cadres.models import DefenseGroup, ManagingLevel, PoliticalTheory, Professional, StateManagement
+from tochuc.cadres.models import (
+    DefenseGroup,
+    ManagingLevel,
+    PoliticalTheory,
+    Professional,
+    StateManagement,
+)
 from tochuc.events.kinds import KINDS
 from tochuc.imports.exporter import DATE_FORMAT
 from tochuc.imports.schema import DATE, ENUM, ID, SHEETS, Column

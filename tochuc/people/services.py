@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from tochuc.core.findings import Finding, Level, RecordRefused
-from tochuc.core.models import audit
+from tochuc.core.models import GENESIS, AuditEntry, _lock_chain, audit
 from tochuc.events.models import PersonState
 from tochuc.lib.cccd import check_national_id
 from tochuc.lib.vntext import fold, normalize_name
@@ -41,7 +42,11 @@ def find_sex(value: str) -> str | None:
     return None
 
 
-def check_profile(values: dict[str, Any], *, exclude_pk: int | None = None) -> list[Finding]:
+def check_profile(
+    values: dict[str, Any], *, exclude_pk: int | None = None, taken: dict[str, tuple[str, str]] | None = None
+) -> list[Finding]:
+    """The findings on a profile. `taken` (ID number -> name, code), when given, answers "whose is
+    this ID number" instead of a query (a batch that has read them all at once)."""
     findings: list[Finding] = []
     if not values.get("full_name"):
         findings.append(Finding("person.full_name", Level.ERROR, MSG_NAME_EMPTY, "full_name"))
@@ -59,10 +64,14 @@ def check_profile(values: dict[str, Any], *, exclude_pk: int | None = None) -> l
         for f in check_national_id(nid, birth_date=birth if isinstance(birth, dt.date) else None, sex=sex):
             code = "person.national_id.old" if len(nid) == 9 and f.level == "warning" else "person.national_id"
             findings.append(Finding(code, Level(f.level), f.message, "national_id"))
-        other = Person.objects.filter(national_id=nid).exclude(pk=exclude_pk).first()
-        if other is not None:
+        if taken is not None:
+            owner = taken.get(nid)
+        else:
+            other = Person.objects.filter(national_id=nid).exclude(pk=exclude_pk).first()
+            owner = (other.full_name, other.code) if other is not None else None
+        if owner is not None:
             findings.append(
-                Finding("person.national_id_taken", Level.ERROR, MSG_ID_TAKEN.format(value=nid, name=other.full_name, code=other.code), "national_id")
+                Finding("person.national_id_taken", Level.ERROR, MSG_ID_TAKEN.format(value=nid, name=owner[0], code=owner[1]), "national_id")
             )
     return findings
 
@@ -128,6 +137,82 @@ def person_create(
     PersonState.objects.create(person=person, unit=registered_unit)
     audit(by=by, action="person.create", obj=person, changes={k: str(v) for k, v in values.items() if k != "national_id"})
     return person
+
+
+@transaction.atomic
+def person_create_many(
+    *, by, rows: Sequence[dict[str, Any]], confirm_all: bool = False
+) -> list[tuple[Person | None, list[Finding]]]:
+    """Create many people, each judged exactly as successive `person_create` calls would judge it.
+
+    A row holds `person_create`'s keyword arguments (without `by`). For each row, in order: the
+    person if created (else None) and every finding. A row is refused when an error stands, or a
+    warning neither in its `confirm` nor accepted by `confirm_all`; a refused row is not written,
+    so a later row may take its code or ID number, as it could after a refused call. The codes and
+    ID numbers are checked against the database in one query per batch instead of one per row,
+    and the people, their PersonState rows and their audit entries (chained as `audit` chains
+    them) are inserted in bulk. Used by the importer; the forms use `person_create`.
+    """
+    prepared = []
+    for row in rows:
+        row = dict(row)
+        registered_unit, confirm = row.pop("registered_unit", None), set(row.pop("confirm", ()) or ())
+        code = (row.pop("code", "") or "").strip()
+        values = _clean({k: row.get(k, "") for k in PROFILE_FIELDS})
+        prepared.append((code, values, registered_unit, confirm))
+    codes = [c for c, *_ in prepared if c]
+    nids = [v["national_id"] for _, v, *_ in prepared if v["national_id"]]
+    taken_codes: dict[str, str] = {}
+    taken_nids: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(codes), 900):
+        taken_codes.update(Person.objects.filter(code__in=codes[start : start + 900]).values_list("code", "full_name"))
+    for start in range(0, len(nids), 900):
+        for nid, name, code in Person.objects.filter(national_id__in=nids[start : start + 900]).values_list("national_id", "full_name", "code"):
+            taken_nids.setdefault(nid, (name, code))
+    out: list[tuple[Person | None, list[Finding]]] = []
+    created: list[Person] = []
+    user = by if getattr(by, "pk", None) else None
+    for code, values, registered_unit, confirm in prepared:
+        findings = check_profile(values, taken=taken_nids)
+        if not code:
+            findings.insert(0, Finding("person.code", Level.ERROR, MSG_CODE_EMPTY, "code"))
+        elif code in taken_codes:
+            findings.insert(0, Finding("person.code_taken", Level.ERROR, MSG_CODE_TAKEN.format(value=code, name=taken_codes[code]), "code"))
+        if any(f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirm and not confirm_all) for f in findings):
+            out.append((None, findings))
+            continue
+        person = Person(code=code, search_key=fold(values["full_name"]), registered_unit=registered_unit, created_by=user, **values)
+        taken_codes[code] = values["full_name"]
+        if values["national_id"]:
+            taken_nids.setdefault(values["national_id"], (values["full_name"], code))
+        created.append(person)
+        out.append((person, findings))
+    if created:
+        Person.objects.bulk_create(created, batch_size=500)
+        PersonState.objects.bulk_create([PersonState(person=p, unit=p.registered_unit) for p in created], batch_size=1000)
+        audit_many(
+            by=by, action="person.create",
+            entries=[(p, {k: str(getattr(p, k)) for k in PROFILE_FIELDS if k != "national_id"}) for p in created],
+        )
+    return out
+
+
+def audit_many(*, by, action: str, entries: Sequence[tuple[Any, dict]]) -> None:
+    """The entries `audit` would append for each (object, changes), chained in one pass: the
+    chain's lock and last hash are read once, then the entries are inserted together."""
+    user = by if getattr(by, "pk", None) else None
+    _lock_chain()
+    previous = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    rows = []
+    for obj, changes in entries:
+        entry = AuditEntry(
+            user=user, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+            changes=json.loads(json.dumps(changes, default=str)), prev_hash=previous, at=timezone.now(),
+        )
+        entry.hash = entry.compute_hash()
+        previous = entry.hash
+        rows.append(entry)
+    AuditEntry.objects.bulk_create(rows, batch_size=500)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from openpyxl import load_workbook
@@ -85,8 +86,10 @@ def projections() -> dict:
 
 
 def empty_database() -> None:
+    # every derived table of the events app (projections, rollups, headcounts), then the records
+    derived = [m for m in apps.get_app_config("events").get_models() if m not in (Event, EventVoid)]
     with appendonly.suspended(connection):
-        for model in (PositionHolding, Membership, PersonState, EventVoid, Event, Target, Person, UnitVersion, Unit):
+        for model in (*derived, EventVoid, Event, Target, Person, UnitVersion, Unit):
             model.objects.all().delete()
 
 
