@@ -177,3 +177,17 @@ def test_a_clerk_cannot_void_and_the_outsider_gets_404(personas, member, api):
     assert outsider.json() == {"error": f"Không tìm thấy sự kiện #{event.pk}"}
     assert EventVoid.objects.count() == 0
     assert AccessLog.objects.filter(user=personas.outsider, result="denied").count() == 1
+
+
+def test_a_clerk_grant_elsewhere_does_not_let_a_viewer_write_here(personas, tree, make_person, api):
+    """The early check only asks whether some grant allows writing; the person's own unit decides."""
+    from tochuc.accounts.models import Grant
+
+    Grant.objects.create(user=personas.viewer, unit=tree["CT.NK.01"], role="clerk")  # viewer of CT.NK, clerk of CT.NK.01
+    teacher = make_person("Võ Thị Giáo", sex="female", registered_unit=tree["CT.NK.02"])
+    client = api(personas.viewer)
+    body = {"person_id": teacher.pk, **ADMISSION, "unit": "CT.NK.02"}
+    response = _post(client, "/api/v1/events/", body)
+    assert response.status_code == 403
+    assert response.json() == {"error": "Vai trò của bạn không được làm việc này"}
+    assert Event.objects.filter(person=teacher).count() == 0
