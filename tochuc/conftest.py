@@ -133,3 +133,13 @@ def _append_only_triggers(request):
     yield
     if transactional:
         appendonly.uninstall(connection, appendonly.APPEND_ONLY_TABLES)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_report_frames():
+    """Each test builds its own tree; rolled-back ids may be reused by the next test, so the
+    report's cache of resolved trees (keyed by a fingerprint of the unit versions) starts empty."""
+    from tochuc.reports import selectors
+
+    selectors._TREES.clear()
+    yield

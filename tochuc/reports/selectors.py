@@ -15,15 +15,18 @@ outside the scope counts nowhere, like any unit outside the tree on the last day
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -164,6 +167,44 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
         )
         if not scoping.allows(role, "view"):
             raise ReportError(MSG_OUT_OF_SCOPE.format(code=code))
+    tree = _tree(unit, period)
+    awards = frozenset(
+        live_events()
+        .filter(
+            kind="award",
+            effective_on__gte=period.start,
+            effective_on__lte=period.end,
+            person__isnull=False,
+        )
+        .values_list("subtype", flat=True)
+        .distinct()
+    )
+    return dataclasses.replace(tree, award_codes=awards)
+
+
+# Frames of the tree by (root, period, tree fingerprint): the tree changes a few times a year
+# and a frame of the city costs tens of milliseconds to resolve; a changed tree rewrites unit
+# versions (deleted and inserted with new ids), which changes the fingerprint.
+_TREES: OrderedDict[tuple, Frame] = OrderedDict()
+TREE_CACHE_SIZE = 64
+
+
+def _tree(unit: Unit, period: Period) -> Frame:
+    stamp = UnitVersion.objects.aggregate(n=Count("*"), last=Max("id"))
+    key = (connection.settings_dict["NAME"], unit.pk, period, stamp["n"], stamp["last"])
+    frame = _TREES.get(key)
+    if frame is None:
+        frame = _resolve_tree(unit, period)
+        _TREES[key] = frame
+        if len(_TREES) > TREE_CACHE_SIZE:
+            _TREES.popitem(last=False)
+    else:
+        _TREES.move_to_end(key)
+    return frame
+
+
+def _resolve_tree(unit: Unit, period: Period) -> Frame:
+    code = unit.code
     root_v = version_on(unit, period.end)
     if root_v is None:
         raise ReportError(MSG_NOT_ON_DATE.format(code=code, day=format_date(period.end)))
@@ -211,19 +252,17 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
                 paths[uid] = path
     children.sort(key=lambda b: (b.name, b.code))
     buckets = [*children, Bucket(unit.pk, unit.code, root_v.name, is_root=True)]
-    awards = frozenset(
-        live_events()
-        .filter(
-            kind="award",
-            effective_on__gte=period.start,
-            effective_on__lte=period.end,
-            person__isnull=False,
-        )
-        .values_list("subtype", flat=True)
-        .distinct()
-    )
     return Frame(
-        unit, root_v.name, root_v.kind, period, buckets, unit_bucket, names, paths, awards, ended
+        unit,
+        root_v.name,
+        root_v.kind,
+        period,
+        buckets,
+        unit_bucket,
+        names,
+        paths,
+        frozenset(),
+        ended,
     )
 
 
