@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -187,19 +188,22 @@ def build_frame(*, scope: scoping.Scope | None, code: str, period: Period) -> Fr
 # versions (deleted and inserted with new ids), which changes the fingerprint.
 _TREES: OrderedDict[tuple, Frame] = OrderedDict()
 TREE_CACHE_SIZE = 64
+_TREES_LOCK = threading.Lock()
 
 
 def _tree(unit: Unit, period: Period) -> Frame:
     stamp = UnitVersion.objects.aggregate(n=Count("*"), last=Max("id"))
     key = (connection.settings_dict["NAME"], unit.pk, period, stamp["n"], stamp["last"])
-    frame = _TREES.get(key)
-    if frame is None:
-        frame = _resolve_tree(unit, period)
+    with _TREES_LOCK:
+        frame = _TREES.get(key)
+        if frame is not None:
+            _TREES.move_to_end(key)
+            return frame
+    frame = _resolve_tree(unit, period)
+    with _TREES_LOCK:  # the server's threads share the cache
         _TREES[key] = frame
         if len(_TREES) > TREE_CACHE_SIZE:
             _TREES.popitem(last=False)
-    else:
-        _TREES.move_to_end(key)
     return frame
 
 
