@@ -10,8 +10,9 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from tochuc.accounts import scoping
-from tochuc.accounts.models import AuthEvent, Grant
-from tochuc.accounts.services import grant_add, grant_revoke
+from tochuc.accounts.models import AuthEvent, Grant, User
+from tochuc.accounts.services import grant_add, grant_revoke, user_create
+from tochuc.conftest import PASSWORD
 from tochuc.core.bulk import BulkChangeRefused
 from tochuc.core.findings import RecordRefused
 from tochuc.core.models import AuditEntry
@@ -137,3 +138,16 @@ def test_grants_cannot_be_deleted_or_bulk_changed(personas):
     with pytest.raises(BulkChangeRefused):
         Grant.objects.get(user=personas.viewer).delete()
     assert current(personas.viewer) == [("CT.NK", "viewer")]
+
+
+def test_an_administrator_cannot_create_a_user_outside_their_subtree(personas, tree):
+    run("grant", "chuyenvien", "--unit", "CT.NK", "--role", "admin")
+    district_admin = personas.district_specialist
+    users = User.objects.count()
+    with pytest.raises(RecordRefused) as refused:
+        user_create(by=district_admin, username="moi", password=PASSWORD, unit=tree["CT.CR"], role="viewer")
+    assert [f.message for f in refused.value.findings] == ["Bạn không có quyền quản trị người dùng trong phạm vi CT.CR"]
+    assert User.objects.count() == users
+    created = user_create(by=district_admin, username="moi", password=PASSWORD, unit=tree["CT.NK.02"], role="viewer")
+    assert current(created) == [("CT.NK.02", "viewer")]
+    assert Grant.objects.get(user=created).granted_by == district_admin
