@@ -23,9 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     Max,
     Min,
@@ -34,6 +36,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models import F as Field
 from django.db.models.functions import Coalesce
 
 from tochuc.accounts import scoping
@@ -42,6 +45,7 @@ from tochuc.events.fold import resolve_merger
 from tochuc.events.models import Membership
 from tochuc.events.projections import live_events, load_mergers, memberships_on
 from tochuc.lib.dates import format_date
+from tochuc.people.models import Person
 from tochuc.reports import figures as F
 from tochuc.reports.figures import FigureDef, Period, Source
 from tochuc.reports.models import Target
@@ -750,6 +754,14 @@ class Rows:
     columns: tuple[Column, ...]
     queryset: QuerySet | list
     render: object  # callable(dict) -> dict of column key -> text
+    count: int | None = None  # the number of rows when known without counting them
+
+    def paginator(self, per_page: int) -> Paginator:
+        """A paginator that takes the known count instead of counting the rows again."""
+        paginator = Paginator(self.queryset, per_page)
+        if self.count is not None:
+            paginator.__dict__["count"] = self.count  # Paginator.count is a cached property
+        return paginator
 
     def __iter__(self):
         for raw in self.queryset:
@@ -800,6 +812,15 @@ def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str
     desc = order.startswith("-")
     field_name = sort_fields.get(order.lstrip("-"), "")
     if d.source == Source.MEMBERS:
+        total, by = _members_count(frame, d)
+        count = total if bucket is None else by.get(bucket, 0)
+        units = frame.ids_of(bucket) if bucket is not None else frame.unit_ids
+        if (
+            connection.vendor == "sqlite"
+            and field_name in ("", "person__search_key")
+            and len(units) > SMALL_SET
+        ):
+            return Rows(d, MEMBER_COLUMNS, _members_by_name(qs, desc), _member_row(frame), count)
         qs = qs.values(
             "id",
             "person_id",
@@ -815,19 +836,7 @@ def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str
             else ["person__search_key"],
             "id",
         )
-        return Rows(
-            d,
-            MEMBER_COLUMNS,
-            qs,
-            lambda r: {
-                "person_id": r["person_id"],
-                "code": r["person__code"],
-                "name": r["person__full_name"],
-                "unit": frame.unit_label(r["unit_id"]),
-                "date": format_date(r["valid_from"]),
-                "what": _status_label(r["status"]),
-            },
-        )
+        return Rows(d, MEMBER_COLUMNS, qs, _member_row(frame), count)
     if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS):
         qs = qs.values(
             "id",
@@ -917,6 +926,41 @@ def figure_rows(frame: Frame, key: str, *, bucket: int | None = None, order: str
             "what": _event_text(frame, d, r),
             "decision": r["decision_no"],
         },
+    )
+
+
+def _member_row(frame: Frame):
+    return lambda r: {
+        "person_id": r["person_id"],
+        "code": r["person__code"],
+        "name": r["person__full_name"],
+        "unit": frame.unit_label(r["unit_id"]),
+        "date": format_date(r["valid_from"]),
+        "what": _status_label(r["status"]),
+    }
+
+
+def _members_by_name(intervals: QuerySet, desc: bool) -> QuerySet:
+    """The members in name order, led by the people's name index.
+
+    SQLite otherwise reads every interval of the scope through the unit index and sorts them
+    all for one page (1.7 s for the city); from the people, in name order, a page stops after a
+    few dozen people (8 ms). One interval per person on a day, so each person is one row.
+    """
+    mine = intervals.filter(person_id=OuterRef("pk")).order_by("-valid_from")
+    sign = "-" if desc else ""
+    return (
+        Person.objects.filter(Exists(mine))
+        .annotate(
+            person_id=Field("pk"),
+            person__code=Field("code"),
+            person__full_name=Field("full_name"),
+            unit_id=Subquery(mine.values("unit_id")[:1]),
+            status=Subquery(mine.values("status")[:1]),
+            valid_from=Subquery(mine.values("valid_from")[:1]),
+        )
+        .values("person_id", "person__code", "person__full_name", "unit_id", "status", "valid_from")
+        .order_by(sign + "search_key", sign + "id")
     )
 
 
