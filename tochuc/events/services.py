@@ -28,6 +28,7 @@ from tochuc.events.projections import (
 )
 from tochuc.people.models import Person
 from tochuc.rules.engine import Context, Draft, evaluate
+from tochuc.rules.evaluation import ratings_written
 from tochuc.units.models import Unit
 from tochuc.units.selectors import version_on
 
@@ -407,6 +408,7 @@ def event_record_many(
         raise BatchRefused(refusals)
     if events:
         events = Event.objects.bulk_create(events)
+        ratings_written(events)
     if refresh and events and person is not None:
         refresh_people([person.pk], mergers)
     return events

@@ -71,6 +71,7 @@ from tochuc.lib.vntext import normalize_name
 from tochuc.people.models import Person
 from tochuc.people.services import MSG_SEX, find_sex, person_create_many
 from tochuc.reports.models import Target
+from tochuc.rules.evaluation import judging_in_batch
 from tochuc.units.models import Unit
 from tochuc.units.services import (
     MSG_KIND,
@@ -877,8 +878,17 @@ class Importer:
         version = version_picker([u.pk for u in self.db_units.values()])
         touched: list[int] = []
         total = sum(len(v) for v in by_person.values())
-        done = 0
         codes = list(by_person)
+        with judging_in_batch():  # the tree is complete, and every rating goes through event_record_many
+            self._judge_people(codes, by_person, people, existing, mergers, version, touched, total)
+        self.progress("Ghi sự kiện", total, total)
+        self._refresh(touched, mergers)
+
+    def _judge_people(
+        self, codes: list[str], by_person: dict[str, list[EventRow]], people: dict[str, Person], existing: set[tuple],
+        mergers, version, touched: list[int], total: int,
+    ) -> None:
+        done = 0
         for start in range(0, len(codes), PEOPLE_BATCH):
             batch = codes[start : start + PEOPLE_BATCH]
             # the stored histories of the people who were already in the database, in one query;
@@ -904,7 +914,9 @@ class Importer:
                 if (done + len(rows)) // 20000 > done // 20000:
                     self.progress("Ghi sự kiện", done + len(rows), total)
                 done += len(rows)
-        self.progress("Ghi sự kiện", total, total)
+
+    def _refresh(self, touched: list[int], mergers) -> None:
+        """The projections of the people whose events were written, set-based per chunk."""
         if touched and self.outcome.ok:
             self.progress("Cập nhật dữ liệu dẫn xuất", 0, len(touched))
             step = 5000

@@ -95,9 +95,26 @@ def rule(
     return register
 
 
+_BY_KIND: dict[str, tuple[Rule, ...]] = {}
+_INDEXED: list[tuple] = [()]  # the registry's rules when the index was built
+
+
+def _rules_for(kind: str) -> tuple[Rule, ...]:
+    """The rules that may apply to a kind, in registry order (a batch judges hundreds of
+    thousands of drafts: most rules name other kinds). Rebuilt whenever the registry changes."""
+    current = tuple(map(id, REGISTRY.values()))
+    if _INDEXED[0] != current:
+        _BY_KIND.clear()
+        _INDEXED[0] = current
+    rules = _BY_KIND.get(kind)
+    if rules is None:
+        rules = _BY_KIND[kind] = tuple(r for r in REGISTRY.values() if not r.kinds or kind in r.kinds)
+    return rules
+
+
 def evaluate(draft: Draft, context: Context) -> list[Finding]:
     findings: list[Finding] = []
-    for r in REGISTRY.values():
+    for r in _rules_for(draft.kind):
         if not r.applies(draft):
             continue
         for f in r.func(draft, context):

@@ -9,8 +9,11 @@ rated "Hoàn thành tốt nhiệm vụ" in a grassroots organisation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from tochuc.core.findings import Finding, Level
 from tochuc.events.kinds import Status
@@ -132,8 +135,58 @@ class CapCheck:
         return self.excellent > self.allowed
 
 
+class _Batch:
+    """What the cap rule read, kept while a batch is judged (see `judging_in_batch`)."""
+
+    def __init__(self) -> None:
+        self.orgs: dict[tuple[int, dt.date], Any] = {}
+        # (grassroots unit id, year) -> (unit ids of its subtree on 31/12, person id -> rating)
+        self.ratings: dict[tuple[int, int], tuple[set[int], dict[int, str]]] = {}
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("evaluation_batch", default=None)
+
+
+@contextmanager
+def judging_in_batch() -> Iterator[None]:
+    """Judge many ratings without re-reading, for each, what earlier ratings already counted.
+
+    For the importer's person events: while this is open the unit tree must not change, and every
+    rating written must go through `ratings_written` (event_record_many does this). The cap rule
+    then reads each organisation's tree and ratings of a year once, and adds the ratings written
+    since: the same counts as the query it replaces, which reads the log each time."""
+    token = _batch.set(_Batch())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def ratings_written(events: Iterable) -> None:
+    """Add ratings just written to what an open batch counts (nothing outside a batch)."""
+    batch = _batch.get()
+    if batch is None:
+        return
+    for e in events:
+        if e.kind != "evaluation" or e.person_id is None or e.year is None:
+            continue
+        for (_, year), (units, rows) in batch.ratings.items():
+            if year == e.year and e.unit_id in units:
+                rows[e.person_id] = e.subtype
+
+
 def grassroots_of(unit_id: int, on: dt.date):
     """The grassroots organisation (đảng bộ cơ sở or chi bộ cơ sở) a unit belongs to on a date."""
+    batch = _batch.get()
+    if batch is not None:
+        key = (unit_id, on)
+        if key not in batch.orgs:
+            batch.orgs[key] = _grassroots_of(unit_id, on)
+        return batch.orgs[key]
+    return _grassroots_of(unit_id, on)
+
+
+def _grassroots_of(unit_id: int, on: dt.date):
     from tochuc.units.selectors import ancestors
 
     found = None
@@ -150,12 +203,22 @@ def cap_check(*, org, year: int, changes: dict[int, str] | None = None) -> CapCh
     from tochuc.units.selectors import subtree_unit_ids
 
     dec31 = dt.date(year, 12, 31)
-    rows = dict(
-        live_events()
-        .filter(kind="evaluation", year=year, person__isnull=False, unit_id__in=subtree_unit_ids(org.unit_id, on=dec31))
-        .order_by("id")
-        .values_list("person_id", "subtype")
-    )
+    batch = _batch.get()
+    stored = batch.ratings.get((org.unit_id, year)) if batch is not None else None
+    if stored is None:
+        subtree = subtree_unit_ids(org.unit_id, on=dec31)
+        stored = (
+            {row["unit_id"] for row in subtree} if batch is not None else set(),
+            dict(
+                live_events()
+                .filter(kind="evaluation", year=year, person__isnull=False, unit_id__in=subtree)
+                .order_by("id")
+                .values_list("person_id", "subtype")
+            ),
+        )
+        if batch is not None:
+            batch.ratings[(org.unit_id, year)] = stored
+    rows = dict(stored[1])
     rows.update(changes or {})
     counts = {r: 0 for r in RATINGS}
     for rating in rows.values():

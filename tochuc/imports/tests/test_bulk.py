@@ -115,3 +115,26 @@ def test_after_an_import_the_projections_equal_a_rebuild_from_the_log(tree, tmp_
     assert "Không có khác biệt" in out.getvalue()
     checked, broken = verify_chain()
     assert broken is None and checked == AuditEntry.objects.count() >= 2
+
+
+def test_the_cap_on_excellent_ratings_counts_the_ratings_written_earlier_in_the_same_import(tree, tmp_path):
+    """CT.NK.01 is a grassroots committee: 5 "good" ratings allow 1 "excellent" (20%); the 2nd
+    excellent rating, in another branch and another person's batch, exceeds it."""
+    people = [[f"DV{i}", f"Người Thứ {i}", "15/03/1990", "Nữ", ""] for i in range(1, 8)]
+    events = []
+    for i in range(1, 8):
+        branch = "CT.NK.01.01" if i % 2 else "CT.NK.01.02"
+        events.append([f"DV{i}", "Kết nạp đảng viên", "", "19/05/2015", branch, "", None, ""])
+        rating = "Hoàn thành xuất sắc nhiệm vụ" if i >= 6 else "Hoàn thành tốt nhiệm vụ"
+        events.append([f"DV{i}", "Đánh giá, xếp loại chất lượng", rating, "20/12/2019", branch, "", 2019, ""])
+    path = book(tmp_path / "cap.xlsx", {"Người": [PEOPLE_HEADER, *people], "Sự kiện": [EVENTS_HEADER, *events]})
+    outcome = import_workbook(path)
+    assert [(p.row, p.level, p.code) for p in outcome.problems] == [(15, "unconfirmed", "evaluation.excellent_cap")]
+    assert outcome.problems[0].message.startswith(
+        "Số đảng viên “Hoàn thành xuất sắc nhiệm vụ” năm 2019 của Đảng bộ phường Tân An là 2, vượt 20% số “Hoàn thành tốt nhiệm vụ” (5): tối đa 1"
+    )
+    outcome = import_workbook(path, confirm_all=True)
+    assert outcome.committed
+    assert list(Event.objects.filter(kind="evaluation").exclude(confirmed=[]).values_list("person__code", "confirmed")) == [
+        ("DV7", ["evaluation.excellent_cap"])
+    ]
