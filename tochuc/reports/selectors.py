@@ -471,7 +471,9 @@ def _tally(frame: Frame, rows: Iterable[tuple[int | None, int]]) -> dict[int, in
 def _aggregate(frame: Frame, qs: QuerySet, d: FigureDef) -> tuple[int, dict[int, int]]:
     """A figure's total and its counts by bucket, grouped by unit in SQL and mapped here."""
     unit_field = _unit_field(d)
-    if d.count != F.Count.PEOPLE:
+    one_rating_each = d.source == Source.EVALUATIONS and len(set(frame.period.years)) == 1
+    if d.count != F.Count.PEOPLE or one_rating_each:
+        # one rating per person and year (an error otherwise): for one year, rows are people
         by = _tally(frame, qs.values_list(unit_field).annotate(n=Count("*")).order_by())
         return sum(by.values()), by
     per_unit = list(

@@ -9,6 +9,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from tochuc.core.db import analyze
 from tochuc.demo.load import Generator
 from tochuc.demo.users import DEMO_PASSWORD, ensure_demo_users
 from tochuc.lib.dates import parse_date
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             sys.stderr.flush()
 
         stats = Generator(scale=scale, seed=seed, until=last, progress=progress).run()
+        progress("Cập nhật thống kê cho bộ lập kế hoạch truy vấn (ANALYZE)…")
+        analyze()  # after the commit: PostgreSQL can then also VACUUM (index-only scans)
         self.stdout.write(
             f"Đã sinh dữ liệu mẫu ({scale}, hạt giống {seed}, đến {last:%d/%m/%Y}): {stats.units} đơn vị, "
             f"{stats.people} người, {sum(stats.events.values())} sự kiện"
