@@ -43,7 +43,6 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.paginator import Paginator
     from django.db import connection
 
     from tochuc.events.models import Event, Membership
@@ -91,7 +90,7 @@ def main() -> int:
 
     def drill():
         rows = figure_rows(frame, args.key, order="name")
-        page = Paginator(rows.queryset, 50).get_page(1)
+        page = rows.paginator(50).get_page(1)
         return [rows.render(r) for r in page.object_list], page.paginator.count
 
     results = [
