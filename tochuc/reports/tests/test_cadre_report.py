@@ -561,3 +561,16 @@ def test_a_year_without_members_or_events_is_refused_though_the_catalogue_has_po
         "Không có dữ liệu của Đảng bộ quận Ninh Kiều cho năm 1976: không có đảng viên vào ngày 31/12/1976"
         " và không có sự kiện nào trong kỳ."
     )
+
+
+def test_the_annual_page_links_each_cadre_figure_to_its_rows(cworld, as_user):
+    c = as_user(cworld.personas.district_specialist)
+    html = c.get("/bao-cao/nam/", {"don_vi": "CT.NK", "nam": 2017}).content.decode()
+    assert (
+        '<td title="cadres.selections.candidates">Thí sinh dự thi tuyển</td><td class="num">'
+        '<a href="/bao-cao/chi-so/cadres.selections.candidates/?don_vi=CT.NK&amp;nam=2017">2</a></td>'
+    ) in html
+    assert (
+        "Thực hiện luân chuyển 2 đồng chí; đến ngày 31/12/2017 có 2 đồng chí đang luân chuyển."
+        in html
+    )
