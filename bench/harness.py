@@ -26,7 +26,7 @@ from bench import floor
 SECTIONS = (
     "Bảng tổng hợp sự kiện",
     "Báo cáo năm (JSON)",
-    "Chi tiết chỉ số (trang đầu)",
+    "Chi tiết chỉ số (trang đầu + tổng số)",
     "Tìm người theo tên không dấu",
     "Trang web (Django test Client, đã đăng nhập)",
     "Việc đến hạn",
@@ -515,7 +515,7 @@ def run_core(
         ),
         (
             "chi tiết chỉ số…",
-            "Chi tiết chỉ số (trang đầu)",
+            "Chi tiết chỉ số (trang đầu + tổng số)",
             lambda: drill_section(res, picks, runs=runs, warmup=warmup),
         ),
         (
