@@ -59,6 +59,8 @@ class Event(models.Model):
                 fields=["effective_on", "kind", "unit", "person", "subtype", "id"],
                 name="event_date_cover",
             ),
+            # Loads of one kind across the tree (planning lists, rotations, cadre decisions).
+            models.Index(fields=["kind", "subtype", "effective_on"], name="event_kind_subtype_date"),
             # Evaluations are counted by the year rated, not the date decided.
             models.Index(
                 fields=["kind", "year", "unit", "person", "subtype", "id"],
