@@ -9,6 +9,7 @@ rated "Hoàn thành tốt nhiệm vụ" in a grassroots organisation.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -135,13 +136,39 @@ class CapCheck:
         return self.excellent > self.allowed
 
 
+class _Tally:
+    """Person id -> rating among the ratings of one organisation and year, with the counts."""
+
+    def __init__(self, rows: dict[int, str]) -> None:
+        self.rows = rows
+        self.counts = Counter(rows.values())
+
+    def set(self, person_id: int, rating: str) -> None:
+        old = self.rows.get(person_id)
+        if old is not None:
+            self.counts[old] -= 1
+        self.rows[person_id] = rating
+        self.counts[rating] += 1
+
+    def with_changes(self, changes: dict[int, str]) -> Counter:
+        counts = Counter(self.counts)
+        for person_id, rating in changes.items():
+            old = self.rows.get(person_id)
+            if old is not None:
+                counts[old] -= 1
+            counts[rating] += 1
+        return counts
+
+
 class _Batch:
     """What the cap rule read, kept while a batch is judged (see `judging_in_batch`)."""
 
     def __init__(self) -> None:
         self.orgs: dict[tuple[int, dt.date], Any] = {}
-        # (grassroots unit id, year) -> (unit ids of its subtree on 31/12, person id -> rating)
-        self.ratings: dict[tuple[int, int], tuple[set[int], dict[int, str]]] = {}
+        # (grassroots unit id, year) -> person id -> rating, for the ratings of its subtree on 31/12
+        self.ratings: dict[tuple[int, int], _Tally] = {}
+        # (unit id, year) -> the tallies above that a rating in that unit and year counts in
+        self.counted_in: dict[tuple[int, int], list[_Tally]] = defaultdict(list)
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("evaluation_batch", default=None)
@@ -170,9 +197,8 @@ def ratings_written(events: Iterable) -> None:
     for e in events:
         if e.kind != "evaluation" or e.person_id is None or e.year is None:
             continue
-        for (_, year), (units, rows) in batch.ratings.items():
-            if year == e.year and e.unit_id in units:
-                rows[e.person_id] = e.subtype
+        for tally in batch.counted_in.get((e.unit_id, e.year), ()):
+            tally.set(e.person_id, e.subtype)
 
 
 def grassroots_of(unit_id: int, on: dt.date):
@@ -204,25 +230,22 @@ def cap_check(*, org, year: int, changes: dict[int, str] | None = None) -> CapCh
 
     dec31 = dt.date(year, 12, 31)
     batch = _batch.get()
-    stored = batch.ratings.get((org.unit_id, year)) if batch is not None else None
-    if stored is None:
+    tally = batch.ratings.get((org.unit_id, year)) if batch is not None else None
+    if tally is None:
         subtree = subtree_unit_ids(org.unit_id, on=dec31)
-        stored = (
-            {row["unit_id"] for row in subtree} if batch is not None else set(),
+        tally = _Tally(
             dict(
                 live_events()
                 .filter(kind="evaluation", year=year, person__isnull=False, unit_id__in=subtree)
                 .order_by("id")
                 .values_list("person_id", "subtype")
-            ),
+            )
         )
         if batch is not None:
-            batch.ratings[(org.unit_id, year)] = stored
-    rows = dict(stored[1])
-    rows.update(changes or {})
-    counts = {r: 0 for r in RATINGS}
-    for rating in rows.values():
-        counts[rating] = counts.get(rating, 0) + 1
+            batch.ratings[(org.unit_id, year)] = tally
+            for row in subtree:
+                batch.counted_in[(row["unit_id"], year)].append(tally)
+    counts = tally.with_changes(changes or {})
     return CapCheck(year, org.unit_id, org.name, counts["excellent"], counts["good"], int(param("excellent_cap_percent")))
 
 
