@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -13,6 +14,7 @@ def normalize_name(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names and post titles repeat: reports fold thousands
 def fold(value: str) -> str:
     """Lower-case, diacritic-free form: "Trần Quốc Trung" -> "tran quoc trung".
 
