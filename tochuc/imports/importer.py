@@ -834,7 +834,6 @@ class Importer:
         """New people through `person_create_many`: judged as successive `person_create` calls,
         written in bulk (people, their state rows and audit entries) per chunk."""
         rows = list(self.new_people.values())
-        self.new_people_ids: set[int] = set()
         for start in range(0, len(rows), 2000):
             chunk = rows[start : start + 2000]
             results = person_create_many(
@@ -854,7 +853,6 @@ class Importer:
                 if warnings:
                     self.findings("people", row.row, warnings, row.confirm, {}, values)
                 self.person_of[row.code] = person
-                self.new_people_ids.add(person.pk)
                 self.outcome.created["people"] += 1
             self.progress("Ghi người", min(start + 2000, len(rows)), len(rows))
         self.progress("Ghi người", len(rows), len(rows))
