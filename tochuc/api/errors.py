@@ -45,6 +45,7 @@ FIELD_MESSAGES = {
     "dict_type": "phải là một đối tượng JSON",
     "json_invalid": "không phải JSON hợp lệ",
     "list_type": "phải là một danh sách",
+    "string_nul": "không được chứa ký tự NUL",
 }
 MSG_FIELD_INVALID = "không hợp lệ"
 

@@ -9,7 +9,7 @@ from ninja import Path, Query, Router
 
 from tochuc.accounts import scoping
 from tochuc.accounts.access import log_access
-from tochuc.api.schemas import Error, EventOut, InvalidInput, PersonOut, PersonPage
+from tochuc.api.schemas import Error, EventOut, InvalidInput, PersonOut, PersonPage, Text
 from tochuc.core.views import sees_full_national_id
 from tochuc.events import selectors as event_selectors
 from tochuc.events.kinds import STATUS_LABELS
@@ -30,7 +30,7 @@ def _status(state) -> tuple[str, str]:
 @router.get("/", response={200: PersonPage, **ERRORS}, url_name="people", summary="Tìm người trong phạm vi (tên không dấu hoặc số CCCD)")
 def person_search(
     request: HttpRequest,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="tên (không cần dấu) hoặc số CCCD/CMND")],
+    q: Annotated[Text, Query(min_length=1, max_length=200, description="tên (không cần dấu) hoặc số CCCD/CMND")],
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = selectors.PAGE_SIZE,
 ):

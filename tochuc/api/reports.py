@@ -10,11 +10,19 @@ from typing import Annotated
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from tochuc.accounts import scoping
 from tochuc.api.errors import error_response
-from tochuc.api.schemas import AnnualReportOut, Error, FigureOut, FigureRows, InvalidInput, IsoDate
+from tochuc.api.schemas import (
+    AnnualReportOut,
+    Error,
+    FigureOut,
+    FigureRows,
+    InvalidInput,
+    IsoDate,
+    Text,
+)
 from tochuc.reports import figures as F
 from tochuc.reports.annual import build_annual
 from tochuc.reports.selectors import ReportError, build_frame, figure_result, figure_rows, get_def
@@ -57,7 +65,7 @@ def _period(start: dt.date, end: dt.date):
     url_name="report_annual",
     summary="Báo cáo tổng kết năm (JSON như `tochuc report annual --format json`)",
 )
-def annual(request: HttpRequest, unit: Annotated[str, Query(min_length=1, max_length=64)], year: Annotated[int, Query(ge=1, le=9999)]):
+def annual(request: HttpRequest, unit: Annotated[Text, Query(min_length=1, max_length=64)], year: Annotated[int, Query(ge=1, le=9999)]):
     last = timezone.localdate().year
     if not 1930 <= year <= last:
         return error_response(422, MSG_YEAR.format(value=year, last=last), fields=[{"field": "year", "message": MSG_YEAR.format(value=year, last=last)}])
@@ -91,8 +99,8 @@ def _frame(request: HttpRequest, key: str, unit: str, start: dt.date, end: dt.da
 )
 def figure(
     request: HttpRequest,
-    key: str,
-    unit: Annotated[str, Query(min_length=1, max_length=64)],
+    key: Annotated[Text, Path(max_length=128)],
+    unit: Annotated[Text, Query(min_length=1, max_length=64)],
     start: Annotated[IsoDate, Query(alias="from")],
     end: Annotated[IsoDate, Query(alias="to")],
 ):
@@ -119,8 +127,8 @@ def figure(
 )
 def rows(
     request: HttpRequest,
-    key: str,
-    unit: Annotated[str, Query(min_length=1, max_length=64)],
+    key: Annotated[Text, Path(max_length=128)],
+    unit: Annotated[Text, Query(min_length=1, max_length=64)],
     start: Annotated[IsoDate, Query(alias="from")],
     end: Annotated[IsoDate, Query(alias="to")],
     page: Annotated[int, Query(ge=1, le=100000)] = 1,

@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 from pydantic_core import PydanticCustomError
 
 from tochuc.events.forms import FORMS
@@ -24,6 +24,17 @@ def _iso_only(value: object) -> object:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL cannot store or compare a text holding the NUL character: refuse it here (422)
+    rather than let the database fail (500)."""
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", "text must not contain NUL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Error(Schema):
@@ -183,27 +194,27 @@ class EventIn(Schema):
     person_id: StrictInt = Field(ge=1, le=2**31 - 1)
     form: EventForm = Field(description="màn hình nhập tương ứng trên web: admission, recognition, …")  # type: ignore[valid-type]
     effective_on: IsoDate
-    subtype: str = Field("", max_length=64)
-    award_code: str = Field("", max_length=64)
+    subtype: Text = Field("", max_length=64)
+    award_code: Text = Field("", max_length=64)
     end_on: IsoDate | None = None
-    unit: str = Field("", max_length=64, description="mã đơn vị nơi xảy ra sự kiện")
-    to_unit: str = Field("", max_length=64, description="mã đơn vị đến")
+    unit: Text = Field("", max_length=64, description="mã đơn vị nơi xảy ra sự kiện")
+    to_unit: Text = Field("", max_length=64, description="mã đơn vị đến")
     year: StrictInt | None = Field(None, ge=1930, le=2100)
-    position: str = Field("", max_length=255)
+    position: Text = Field("", max_length=255)
     voted_on: IsoDate | None = None
-    education_exception: str = Field("", max_length=255)
-    cause: str = Field("", max_length=64)
+    education_exception: Text = Field("", max_length=255)
+    cause: Text = Field("", max_length=64)
     expunged_on: IsoDate | None = None
-    outside_org: str = Field("", max_length=255)
+    outside_org: Text = Field("", max_length=255)
     pending: StrictBool = False
-    reason: str = Field("", max_length=32)
-    arrival_status: str = Field("", max_length=16)
+    reason: Text = Field("", max_length=32)
+    arrival_status: Text = Field("", max_length=16)
     admitted_on: IsoDate | None = None
     return_of: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
-    decision_no: str = Field("", max_length=64)
+    decision_no: Text = Field("", max_length=64)
     decided_on: IsoDate | None = None
-    decided_by: str = Field("", max_length=255)
-    note: str = Field("", max_length=4000)
+    decided_by: Text = Field("", max_length=255)
+    note: Text = Field("", max_length=4000)
     confirm: StrictBool = Field(False, description="xác nhận mọi cảnh báo của quy định")
 
 
@@ -215,7 +226,7 @@ class Recorded(Schema):
 class VoidIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
 
 
 # --- reports -------------------------------------------------------------------------------

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from tochuc.accounts import scoping
-from tochuc.api.schemas import Error, InvalidInput, IsoDate, UnitOut, UnitTree
+from tochuc.api.schemas import Error, InvalidInput, IsoDate, Text, UnitOut, UnitTree
 from tochuc.lib.dates import format_date
 from tochuc.people import selectors
 from tochuc.units.models import UnitKind
@@ -42,7 +42,7 @@ def unit_tree(request: HttpRequest, on: OnDate = None):
 
 
 @router.get("/{code}/", response={200: UnitOut, **ERRORS}, url_name="unit", summary="Một đơn vị: tên, cấp trên, cấp dưới, số đảng viên, lịch sử")
-def unit_detail(request: HttpRequest, code: str, on: OnDate = None):
+def unit_detail(request: HttpRequest, code: Annotated[Text, Path(max_length=64)], on: OnDate = None):
     scope = request.scope  # type: ignore[attr-defined]
     unit = scoping.get_unit(scope, code)
     day = on or scoping.today()

@@ -95,6 +95,7 @@ def test_a_unit_outside_the_scope_is_refused_like_the_form_does(personas, candid
         ({"person_id": "abc"}, "person_id", "person_id: phải là số nguyên"),
         ({"is_admin": True}, "is_admin", "is_admin: không có trường này"),
         ({"year": 1800}, "year", "year: nhỏ hơn giá trị cho phép"),
+        ({"note": "a\x00b"}, "note", "note: không được chứa ký tự NUL"),
     ],
 )
 def test_malformed_input_is_422_naming_the_field(personas, candidate, api, change, field, message):

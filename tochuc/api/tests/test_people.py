@@ -67,6 +67,13 @@ def test_the_outsider_finds_nobody_of_the_sibling_district(personas, trung, api)
     assert (body["count"], body["items"]) == (0, [])
 
 
+def test_a_query_with_a_nul_character_is_422_not_a_database_error(personas, api):
+    response = api(personas.viewer).get("/api/v1/people/", {"q": "tr\x00an"})
+    assert response.status_code == 422
+    assert response.json()["fields"] == [{"field": "q", "message": "q: không được chứa ký tự NUL"}]
+    assert api(personas.viewer).get("/api/v1/units/CT%00/").status_code == 422
+
+
 def test_an_empty_query_is_422(personas, api):
     response = api(personas.viewer).get("/api/v1/people/", {"q": ""})
     assert response.status_code == 422
