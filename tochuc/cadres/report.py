@@ -185,9 +185,10 @@ def _planning(frame: Frame) -> Planning:
     young = {pid for pid, p in listed.items() if age_on(p.birth_date, dt.date(start_year, 1, 1)) < young_max}
     women = {pid for pid, p in listed.items() if p.sex == "female"}
     minority = {pid for pid, p in listed.items() if is_minority(p)}
-    planned: dict[tuple, int] = defaultdict(int)
+    planned_people: dict[tuple, set[int]] = defaultdict(set)  # a person planned in both terms counts once
     for e in entries:
-        planned[el.position_key(e.position, e.unit_id)] += 1
+        planned_people[el.position_key(e.position, e.unit_id)].add(e.person_id)
+    planned = {k: len(v) for k, v in planned_people.items()}
     post_items, covered = [], []
     level_labels = dict(ManagingLevel.choices)
     for post in Post.objects.filter(unit_id__in=frame.unit_ids, active=True).order_by("unit_id", "name", "id"):

@@ -165,3 +165,14 @@ def test_a_rotation_leaves_the_unit_of_the_post_held_that_day(posts, periods, ca
         ("Chủ tịch UBND phường", "CT.NK.01", dt.date(2023, 3, 1)),
         ("Trưởng phòng Nội vụ quận", "CT.CR", None),
     ]
+
+
+def test_a_person_planned_for_a_post_in_the_current_and_the_next_term_counts_once(posts, periods, cadre, tree):
+    for term in ("2020-2025", "2025-2030"):
+        services.planning_add(by=None, person=cadre, post=posts["head"], period=periods[term], effective_on=dt.date(2023, 3, 1))
+    result = cadre_figures(tree["CT.NK"], Year(2023))
+    assert (result["figures"]["cadres.planning.people"]["value"], result["figures"]["cadres.planning.posts_covered"]["value"]) == (1, 1)
+    assert [(r["post"], r["planned"]) for r in result["rows"]["cadres.planning.posts_covered"]] == [("Trưởng phòng Nội vụ quận", "1")]
+    assert [r["what"] for r in result["rows"]["cadres.planning.people"]] == [
+        "Trưởng phòng Nội vụ quận (quy hoạch nhiệm kỳ 2020–2025); Trưởng phòng Nội vụ quận (quy hoạch nhiệm kỳ 2025–2030)"
+    ]
