@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tochuc.core.bulk import RecordModel
 from tochuc.events.kinds import KINDS, STATUS_LABELS, Subject, subtype_label
 
 
-class Event(models.Model):
+class Event(RecordModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
@@ -87,7 +88,7 @@ class Event(models.Model):
         return subtype_label(self.kind, self.subtype, self.subject)
 
 
-class EventVoid(models.Model):
+class EventVoid(RecordModel):
     """Voiding record: the voided event stays untouched and counts nowhere after."""
 
     event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="void")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tochuc.core.bulk import RecordModel
 from tochuc.lib.cccd import mask
 
 
@@ -17,7 +18,7 @@ class Sex(models.TextChoices):
     FEMALE = "female", "Nữ"
 
 
-class Person(models.Model):
+class Person(RecordModel):
     code = models.CharField("mã", max_length=64, unique=True)
     full_name = models.CharField("họ và tên", max_length=200)
     search_key = models.CharField(max_length=200, db_index=True)

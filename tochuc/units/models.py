@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tochuc.core.bulk import RecordModel
+
 
 class UnitKind(models.TextChoices):
     PROVINCIAL = "provincial", "Đảng bộ tỉnh, thành phố"
@@ -42,7 +44,7 @@ def path_segment(unit_id: int) -> str:
     return f"{unit_id:0{PATH_WIDTH}d}."
 
 
-class Unit(models.Model):
+class Unit(RecordModel):
     code = models.CharField("mã", max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
