@@ -166,7 +166,7 @@ def _planning(frame: Frame) -> Planning:
     the next term), posts of units in the frame."""
     end = frame.period.end
     entries = [
-        e for e in load_planning(on=end, unit_ids=frame.unit_ids)
+        e for e in load_planning(on=end, unit_ids=frame.unit_set())
         if (years := term_years(e.term)) is not None and years[1] >= end.year
     ]
     terms = sorted({e.term for e in entries}, key=lambda t: term_years(t) or (0, 0))
@@ -191,7 +191,7 @@ def _planning(frame: Frame) -> Planning:
     planned = {k: len(v) for k, v in planned_people.items()}
     post_items, covered = [], []
     level_labels = dict(ManagingLevel.choices)
-    for post in Post.objects.filter(unit_id__in=frame.unit_ids, active=True).order_by("unit_id", "name", "id"):
+    for post in Post.objects.filter(unit_id__in=frame.unit_set(), active=True).order_by("unit_id", "name", "id"):
         n = planned.get(el.position_key(post.name, post.unit_id), 0)
         item = Item(post.unit_id, what=post.name, cells={"post": post.name, "level": level_labels.get(post.managing_level, ""), "planned": format_int(n)})
         post_items.append(item)
@@ -207,7 +207,7 @@ def _rotations(frame: Frame) -> tuple[list[Item], list[Item]]:
     recorded without it took place in `unit`). It counts where the cadre was rotated to when that
     unit is in the frame, else where they came from."""
     start, end = frame.period.start, frame.period.end
-    ids = frame.unit_ids
+    ids = frame.unit_set()
     dest = Q(to_unit_id__in=ids) | Q(to_unit__isnull=True, unit_id__in=ids)
     rows = list(
         live_events()
@@ -235,7 +235,7 @@ def _rotations(frame: Frame) -> tuple[list[Item], list[Item]]:
 def _selections(frame: Frame) -> tuple[list[Item], list[Item], list[Item]]:
     """(selections decided in the period, their candidates, appointments after a selection)."""
     start, end = frame.period.start, frame.period.end
-    ids = frame.unit_ids
+    ids = frame.unit_set()
     decided = list(
         Selection.objects.filter(post__unit_id__in=ids, decided_on__gte=start, decided_on__lte=end)
         .select_related("post", "winner").order_by("decided_on", "id")
@@ -280,7 +280,7 @@ class Staffing:
 
 def _staffing(frame: Frame) -> Staffing:
     year = frame.period.end.year
-    rows = staffing_rows(unit_ids=frame.unit_ids, year=year, names_on=frame.period.end)
+    rows = staffing_rows(unit_ids=frame.unit_set(), year=year, names_on=frame.period.end)
     items = [
         Item(r.unit_id, what=r.unit_name, cells={
             "quota": r.quota, "actual": r.actual, "base_quota": r.base_quota, "target_pct": r.target_pct,
@@ -298,7 +298,7 @@ def _staffing(frame: Frame) -> Staffing:
 
 
 def _gaps(frame: Frame) -> list[Item]:
-    gaps = training_gaps(scope=Scope(None, ()), on=frame.period.end, unit_ids=frame.unit_ids)
+    gaps = training_gaps(scope=Scope(None, ()), on=frame.period.end, unit_ids=frame.unit_set())
     return [
         Item(g.post.unit_id, _info(g.person), None, f"{g.post.name} ({g.why.lower()}): cần " + "; ".join(n.label for n in g.needs))
         for g in gaps
