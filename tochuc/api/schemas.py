@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
 from tochuc.events.forms import FORMS
@@ -35,6 +35,20 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def _whole(value: object) -> object:
+    """A JSON integer, which JSON Schema lets a client write 12 or 12.0; never "12" nor true."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_type", "value must be an integer")
+    return value
+
+
+# Limits inside the type, before the validator: on an optional field, Field(ge=…) would reach the schema as a bare "ge".
+RecordId = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_whole)]
+Year = Annotated[int, Field(ge=1930, le=2100), BeforeValidator(_whole)]
 
 
 class Error(Schema):
@@ -191,7 +205,7 @@ class EventIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    person_id: StrictInt = Field(ge=1, le=2**31 - 1)
+    person_id: RecordId
     form: EventForm = Field(description="màn hình nhập tương ứng trên web: admission, recognition, …")  # type: ignore[valid-type]
     effective_on: IsoDate
     subtype: Text = Field("", max_length=64)
@@ -199,7 +213,7 @@ class EventIn(Schema):
     end_on: IsoDate | None = None
     unit: Text = Field("", max_length=64, description="mã đơn vị nơi xảy ra sự kiện")
     to_unit: Text = Field("", max_length=64, description="mã đơn vị đến")
-    year: StrictInt | None = Field(None, ge=1930, le=2100)
+    year: Year | None = None
     position: Text = Field("", max_length=255)
     voted_on: IsoDate | None = None
     education_exception: Text = Field("", max_length=255)
@@ -210,7 +224,7 @@ class EventIn(Schema):
     reason: Text = Field("", max_length=32)
     arrival_status: Text = Field("", max_length=16)
     admitted_on: IsoDate | None = None
-    return_of: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    return_of: RecordId | None = None
     decision_no: Text = Field("", max_length=64)
     decided_on: IsoDate | None = None
     decided_by: Text = Field("", max_length=255)
