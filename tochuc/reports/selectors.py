@@ -323,11 +323,14 @@ def _person_events(
     frame: Frame, kinds: Iterable[str], *, years: bool = False, bucket: int | None = None
 ) -> QuerySet:
     when = _in_years(frame) if years else _in_period(frame)
+    units = frame.unit_set(bucket)
+    # The event's own unit is tested as a column (so a small scope reads its units' index
+    # entries); only events recorded without a unit go through the membership of that day.
     return (
         live_events()
         .filter(when, person__isnull=False, kind__in=list(kinds))
         .annotate(attr=_attr())
-        .filter(attr__in=frame.unit_set(bucket))
+        .filter(Q(unit_id__in=units) | Q(unit_id__isnull=True, attr__in=units))
     )
 
 
