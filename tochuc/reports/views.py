@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -235,7 +234,7 @@ def figure_detail(request: HttpRequest, key: str) -> HttpResponse:
         return response
     page = None
     if rows is not None:
-        page = Paginator(rows.queryset, PAGE_SIZE).get_page(request.GET.get("trang"))
+        page = rows.paginator(PAGE_SIZE).get_page(request.GET.get("trang"))
         rendered = [rows.render(r) for r in page.object_list]  # type: ignore[operator]
         page.rendered = [  # type: ignore[attr-defined]
             {
