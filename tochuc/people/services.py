@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tochuc.core.findings import Finding, Level, RecordRefused
-from tochuc.core.models import GENESIS, AuditEntry, _lock_chain, audit
+from tochuc.core.models import audit, audit_many
 from tochuc.events.models import PersonState
 from tochuc.lib.cccd import check_national_id
 from tochuc.lib.vntext import fold, normalize_name
@@ -195,24 +194,6 @@ def person_create_many(
             entries=[(p, {k: str(getattr(p, k)) for k in PROFILE_FIELDS if k != "national_id"}) for p in created],
         )
     return out
-
-
-def audit_many(*, by, action: str, entries: Sequence[tuple[Any, dict]]) -> None:
-    """The entries `audit` would append for each (object, changes), chained in one pass: the
-    chain's lock and last hash are read once, then the entries are inserted together."""
-    user = by if getattr(by, "pk", None) else None
-    _lock_chain()
-    previous = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-    rows = []
-    for obj, changes in entries:
-        entry = AuditEntry(
-            user=user, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-            changes=json.loads(json.dumps(changes, default=str)), prev_hash=previous, at=timezone.now(),
-        )
-        entry.hash = entry.compute_hash()
-        previous = entry.hash
-        rows.append(entry)
-    AuditEntry.objects.bulk_create(rows, batch_size=500)
 
 
 @transaction.atomic
