@@ -111,11 +111,11 @@ def gone_unit_ids(scope: Scope) -> QuerySet:
     return units(scope).exclude(pk__in=UnitVersion.objects.filter(valid_on(today_)).values("unit_id")).values("pk")
 
 
-def _record_units_q(scope: Scope, prefix: str = "") -> Q:
+def _record_units_q(scope: Scope, field: str = "state__unit_id") -> Q:
     """Records kept in a unit in scope today, or in a unit of the user's past subtree that no
-    longer exists (a member who died in a branch dissolved since stays visible to its successors)."""
-    field = f"{prefix}state__unit_id__in"
-    return Q(**{field: unit_ids(scope)}) | Q(**{field: gone_unit_ids(scope)})
+    longer exists (a member who died in a branch dissolved since stays visible to its successors).
+    `field` holds the record's unit."""
+    return Q(**{f"{field}__in": unit_ids(scope)}) | Q(**{f"{field}__in": gone_unit_ids(scope)})
 
 
 def people(scope: Scope) -> QuerySet[Person]:
@@ -133,14 +133,14 @@ def people_among(scope: Scope, person_ids) -> QuerySet[Person]:
     return (
         Person.objects.filter(pk__in=person_ids)
         .alias(record_unit=unit)
-        .filter(Q(record_unit__in=unit_ids(scope)) | Q(record_unit__in=gone_unit_ids(scope)))
+        .filter(_record_units_q(scope, "record_unit"))
     )
 
 
 def events(scope: Scope) -> QuerySet[Event]:
     """Events of people in scope, and events of units in scope."""
     visible_units = unit_ids(scope)
-    return Event.objects.filter(_record_units_q(scope, "person__") | Q(person__isnull=True, unit_id__in=visible_units))
+    return Event.objects.filter(_record_units_q(scope, "person__state__unit_id") | Q(person__isnull=True, unit_id__in=visible_units))
 
 
 def role_for_unit(scope: Scope, unit: Unit | int, *, on: dt.date | None = None) -> Role | None:

@@ -41,15 +41,15 @@ def kept_days() -> list[dt.date]:
     return sorted(HeadcountDay.objects.values_list("day", flat=True))
 
 
-def _intervals_on(day: dt.date):
-    # the same reading as projections.memberships_on (not imported: it imports this module)
+def intervals_on(day: dt.date):
+    """Membership intervals open on a day (`projections.memberships_on` is this function)."""
     return Membership.objects.filter(valid_from__lte=day).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=day)
     )
 
 
 def count_from_intervals(day: dt.date, units=None) -> list[Row]:
-    qs = _intervals_on(day)
+    qs = intervals_on(day)
     if units is not None:
         qs = qs.filter(unit_id__in=units)
     return list(qs.values_list("unit_id", "status", "sex").annotate(n=Count("*")).order_by())

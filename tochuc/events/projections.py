@@ -11,12 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
+from tochuc.events import headcounts
 from tochuc.events.fold import EventData, Mergers, PersonFold, fold_person
 from tochuc.events.kinds import UNIT_TREE_KINDS
 from tochuc.events.models import Event, Membership, PersonState, PositionHolding
-from tochuc.events import headcounts
 from tochuc.people.models import Person
 from tochuc.units.models import Unit, UnitVersion
 from tochuc.units.projection import UnitEventData, VersionRow, compute_versions
@@ -327,6 +325,5 @@ def rebuild_people(*, check: bool, progress=None) -> list[str]:
     return diffs
 
 
-def memberships_on(day: dt.date):
-    """Membership intervals open on a day."""
-    return Membership.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+# Membership intervals open on a day; defined beside the year-end headcounts that count them.
+memberships_on = headcounts.intervals_on

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 from collections import Counter, defaultdict
 
@@ -12,12 +11,12 @@ from django.utils import timezone
 
 from tochuc.accounts.models import Grant
 from tochuc.core.findings import Level
-from tochuc.demo.load import Generator
 from tochuc.demo.plan import quota_ratings
+from tochuc.demo.tests.test_generate import generate
 from tochuc.demo.users import DEMO_PASSWORD
 from tochuc.events.fold import EventData, fold_person
 from tochuc.events.kinds import KINDS, TRAINING_SUBTYPES
-from tochuc.events.models import Event, Membership, PersonState, PositionHolding
+from tochuc.events.models import Event, Membership
 from tochuc.events.projections import (
     load_mergers,
     load_person_events,
@@ -31,27 +30,6 @@ from tochuc.reports.models import Target
 from tochuc.rules.engine import Context, Draft, evaluate
 from tochuc.units.models import Unit, UnitVersion
 from tochuc.units.selectors import version_on
-
-UNTIL = dt.date(2026, 6, 30)
-
-
-def generate(seed: int = 1) -> None:
-    Generator(scale="tiny", seed=seed, until=UNTIL).run()
-
-
-def snapshot() -> str:
-    """A digest of everything the generator writes, without ids the database hands out itself."""
-    parts = [
-        list(Unit.objects.order_by("code").values_list("id", "code")),
-        list(UnitVersion.objects.order_by("unit_id", "valid_from").values_list("unit_id", "name", "kind", "parent_id", "path", "valid_from", "valid_to")),
-        list(Person.objects.order_by("id").values_list("id", "code", "full_name", "birth_date", "sex", "ethnicity", "religion", "national_id", "hometown", "education", "profession", "registered_unit_id")),
-        list(Event.objects.order_by("id").values_list("id", "person_id", "unit_id", "kind", "subtype", "effective_on", "end_on", "to_unit_id", "position", "term", "year", "decision_no", "decided_on", "decided_by", "note", "details")),
-        list(Membership.objects.order_by("person_id", "valid_from").values_list("person_id", "unit_id", "status", "valid_from", "valid_to")),
-        list(PersonState.objects.order_by("person_id").values_list("person_id", "status", "unit_id", "first_admitted_on", "recognized_on", "left_on", "left_reason")),
-        list(PositionHolding.objects.order_by("person_id", "valid_from", "source_event_id").values_list("person_id", "position", "unit_id", "valid_from", "valid_to", "source_event_id")),
-        list(Target.objects.order_by("unit_id", "year", "metric").values_list("unit_id", "year", "metric", "value")),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")
