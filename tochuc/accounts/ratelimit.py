@@ -7,13 +7,15 @@ single waitress process needs; several processes behind a balancer should share 
 
 from __future__ import annotations
 
+import json
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 WINDOW_SECONDS = 60
+MSG_RATE_LIMITED = "Bạn đã gửi quá nhiều yêu cầu loại này trong một phút. Vui lòng thử lại sau {retry} giây."
 
 
 def classify(request: HttpRequest) -> str:
@@ -49,3 +51,17 @@ def hit(user, kind: str, *, now: float | None = None) -> tuple[bool, int]:
         count = 1
     retry = int((window + 1) * WINDOW_SECONDS - now) + 1
     return count <= limit, retry
+
+
+def refusal(request: HttpRequest, retry: int) -> HttpResponse:
+    """The 429 answer with `Retry-After`: JSON like the API's other errors under `/api/` (a
+    browser session calling the API is counted by the middleware, a token by the API itself),
+    plain text elsewhere."""
+    message = MSG_RATE_LIMITED.format(retry=retry)
+    if request.path.startswith("/api/"):
+        body = json.dumps({"error": message}, ensure_ascii=False)
+        response = HttpResponse(body, status=429, content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(retry)
+    return response

@@ -18,10 +18,9 @@ from ninja.utils import check_csrf
 
 from tochuc.accounts import scoping
 from tochuc.accounts.access import log_access, log_auth
-from tochuc.accounts.ratelimit import hit
+from tochuc.accounts.ratelimit import MSG_RATE_LIMITED, hit
 from tochuc.api.errors import error_response
 from tochuc.api.services import api_token_check
-from tochuc.core.middleware import MSG_RATE_LIMITED
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from tochuc.accounts import auth
 from tochuc.accounts.access import log_access, log_auth
-from tochuc.accounts.ratelimit import classify, hit
+from tochuc.accounts.ratelimit import classify, hit, refusal
 
 logger = logging.getLogger("tochuc.security")
 
@@ -43,7 +43,6 @@ OPEN_NAMESPACES = {"accounts"}
 PERSON_KWARGS = ("person_id", "person_pk", "person")
 PERSON_NAMESPACES = {"people", "cadres"}
 
-MSG_RATE_LIMITED = "Bạn đã gửi quá nhiều yêu cầu loại này trong một phút. Vui lòng thử lại sau {retry} giây."
 MSG_BUSY = "Hệ thống đang bận ghi dữ liệu. Vui lòng thử lại sau ít giây."
 
 
@@ -93,9 +92,7 @@ class SecurityMiddleware:
             allowed, retry = hit(user, kind)
             if not allowed:
                 log_access(request, action=f"limit.{kind}", result="denied")
-                response = HttpResponse(MSG_RATE_LIMITED.format(retry=retry), status=429, content_type="text/plain; charset=utf-8")
-                response["Retry-After"] = str(retry)
-                return response
+                return refusal(request, retry)
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception):
