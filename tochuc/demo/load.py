@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from tochuc.demo import extensions
 from tochuc.demo.lives import Life, LifeBuilder, cadre_life, ordinary_life
-from tochuc.demo.model import CadreSpec, Ev
+from tochuc.demo.model import CadreSpec, Ev, PUnit
 from tochuc.demo.places import (
     CAN_THO,
     HAU_GIANG,
@@ -36,16 +36,19 @@ from tochuc.demo.places import (
     ProvinceSpec,
     generic_province,
 )
-from tochuc.demo.plan import EVALUATION_FROM, ProvincePlan, Shape, quota_ratings
+from tochuc.demo.plan import EVALUATION_FROM, START, ProvincePlan, Shape, quota_ratings
+from tochuc.events import headcounts
 from tochuc.events.fold import KIND_ORDER, EventData, fold_person
 from tochuc.events.models import Event, Membership, PersonState, PositionHolding
 from tochuc.events.projections import rows_for
+from tochuc.events.rollups import rollup_refresh
 from tochuc.people.models import Person
 from tochuc.reports.models import Target
-from tochuc.units.models import Unit, UnitVersion
+from tochuc.units.models import Unit, UnitKind, UnitVersion
 from tochuc.units.projection import UnitEventData, compute_versions
 
 BATCH = 4000  # people generated, folded and written together
+WARM_YEARS = 6  # year-ends built after the load: the annual report of last year reads six
 
 # Admissions per year for a city of 60 000 members (before scaling): slow growth after 1975,
 # faster from the late 1990s; about 3% of the membership a year recently (DOMAIN-RULES.md §9:
@@ -92,11 +95,23 @@ class Deployment:
     """A scale: provinces built together (a merger links them) or streamed one by one."""
 
     groups: tuple[tuple[tuple[ProvinceSpec, Shape], ...], ...]  # each group: first is the root others merge into
+    # (code, name) of a common root above every group's province, founded with them (national
+    # scale: the whole nation's report is this unit's); None: each province is a root
+    root: tuple[str, str] | None = None
+
+
+NATIONAL_ROOT = ("TW", "Đảng Cộng sản Việt Nam")
+TINY = Shape(members=320, districts=2, wards=2, others=3, branches=(2, 3), blocs=2, bloc_factor=0.07, agencies=3)
 
 
 def scale_deployment(scale: str) -> Deployment:
     if scale == "tiny":
-        return Deployment(((( CAN_THO, Shape(members=320, districts=2, wards=2, others=3, branches=(2, 3), blocs=2, bloc_factor=0.07, agencies=3)),),))
+        return Deployment((((CAN_THO, TINY),),))
+    if scale == "national-tiny":  # the national shape in miniature: two tiny provinces under the root (tests)
+        return Deployment(
+            tuple(((generic_province(code, place, id_code, districts=2), TINY),) for code, place, id_code in NATIONAL[:2]),
+            root=NATIONAL_ROOT,
+        )
     if scale == "small":
         return Deployment((((CAN_THO, Shape(members=3000, districts=3, wards=3, others=6, branches=(3, 5), blocs=3, bloc_factor=0.2)),),))
     if scale == "city":
@@ -114,7 +129,7 @@ def scale_deployment(scale: str) -> Deployment:
         for i, (code, place, id_code) in enumerate(NATIONAL):
             spec = generic_province(code, place, id_code, districts=10 + i % 5)
             groups.append(((spec, Shape(members=165_000, others=105, branches=(8, 12))),))
-        return Deployment(tuple(groups))
+        return Deployment(tuple(groups), root=NATIONAL_ROOT)
     raise ValueError(f"Quy mô không hợp lệ: {scale!r}")
 
 
@@ -257,6 +272,19 @@ def person_slots(shape: Shape, until: dt.date, seed: int = 1) -> list[tuple[str,
     return out
 
 
+def warm(until: dt.date, say: Callable[[str], None]) -> None:
+    """Build now what the first report would otherwise build under a lock: the year-end
+    headcounts of the last years (the annual report reads a year-end and the five before) and
+    the event rollup. Each in its own transaction, after the load's."""
+    started = time.monotonic()
+    days = [dt.date(year, 12, 31) for year in range(until.year - WARM_YEARS, until.year + 1)]
+    headcounts.totals_on(days)
+    say(f"Số đảng viên cuối năm {days[0].year}–{days[-1].year}: {time.monotonic() - started:.1f}s")
+    started = time.monotonic()
+    done = rollup_refresh()
+    say(f"Bảng tổng hợp sự kiện ({done.cells} ô): {time.monotonic() - started:.1f}s")
+
+
 class Generator:
     def __init__(self, *, scale: str, seed: int, until: dt.date, progress: Callable[[str], None] | None = None) -> None:
         self.scale, self.seed, self.until = scale, seed, until
@@ -275,6 +303,8 @@ class Generator:
         self.next_person = _next_id(Person)
         self.next_event = _next_id(Event)
         self.person_index = 0
+        self.above_versions: dict[int, list] | None = None
+        self.above = self.national_root() if self.deployment.root else None
         for group in self.deployment.groups:
             self.group(group)
         self.reset_sequences()
@@ -299,6 +329,28 @@ class Generator:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Unit, Person, Event]):
                 cur.execute(sql)
 
+    # --- the national root ---------------------------------------------------------------------
+
+    def national_root(self) -> PUnit:
+        """The common root of a national deployment: one unit above the provinces, founded on the
+        provinces' founding day, with no people of its own."""
+        assert self.deployment.root is not None
+        code, name = self.deployment.root
+        unit = PUnit(id=self.next_unit, code=code, name=name, kind=UnitKind.CENTRAL.value, parent=None, founded=START,
+                     issuer="Ban Chấp hành Trung ương", issuer_abbr="TW")
+        self.next_unit += 1
+        founding = Ev("founding", START, unit=unit.id, details={"name": name, "unit_kind": unit.kind}, id=self.next_event,
+                      decided_by="Ban Chấp hành Trung ương")
+        self.next_event += 1
+        self.sink.write(Unit, [{"id": unit.id, "code": code}], with_pk=True)
+        self.sink.write_events([founding])
+        (version,) = compute_versions({unit.id: [unit_event_data(founding)]}, {})[unit.id]
+        self.sink.write(UnitVersion, [version.__dict__], with_pk=False)
+        self.above_versions = {unit.id: [version]}
+        self.stats.units += 1
+        self.stats.events["founding"] += 1
+        return unit
+
     # --- one group of provinces (a merged province, or one province) --------------------------
 
     def group(self, group: tuple[tuple[ProvinceSpec, Shape], ...]) -> None:
@@ -308,7 +360,7 @@ class Generator:
         merge_into = None
         for spec, shape in group:
             rng = random.Random(f"{self.seed}:plan:{spec.code}")
-            plan = ProvincePlan(spec, shape, rng=rng, first_unit_id=self.next_unit, until=self.until, merge_into=merge_into)
+            plan = ProvincePlan(spec, shape, rng=rng, first_unit_id=self.next_unit, until=self.until, merge_into=merge_into, above=self.above)
             self.next_unit = plan.next_id
             merge_into = merge_into or plan.root
             plans.append(plan)
@@ -329,7 +381,7 @@ class Generator:
         for e in tree:
             by_unit[e.unit_id].append(e)
         self.mergers = {e.unit_id: (e.effective_on, e.to_unit_id) for e in tree if e.kind == "merger" and e.to_unit_id}
-        versions = compute_versions(by_unit, self.mergers)
+        versions = compute_versions(by_unit, self.mergers, self.above_versions)
         rows = [
             {"unit_id": v.unit_id, "name": v.name, "kind": v.kind, "parent_id": v.parent_id, "path": v.path, "depth": v.depth,
              "valid_from": v.valid_from, "valid_to": v.valid_to}

@@ -104,8 +104,10 @@ class ProvincePlan:
         first_unit_id: int,
         until: dt.date,
         merge_into: PUnit | None = None,
+        above: PUnit | None = None,
     ) -> None:
         self.spec, self.shape, self.rng, self.until = spec, shape, rng, until
+        self.above = above  # the national root the province sits under (not one of its units)
         self.next_id = first_unit_id
         self.units: dict[int, PUnit] = {}
         self.events: list[Ev] = []
@@ -175,7 +177,7 @@ class ProvincePlan:
 
     def _build(self) -> None:
         spec, rng = self.spec, self.rng
-        root = self.add(spec.code, spec.old_name, "provincial", None, START, issuer=f"Ban Thường vụ {'Thành' if 'thành phố' in spec.name else 'Tỉnh'} ủy", abbr="TU")
+        root = self.add(spec.code, spec.old_name, "provincial", self.above, START, issuer=f"Ban Thường vụ {'Thành' if 'thành phố' in spec.name else 'Tỉnh'} ủy", abbr="TU")
         self.root = root
         if spec.renamed_on and dt.date.fromisoformat(spec.renamed_on) <= self.until:
             on = dt.date.fromisoformat(spec.renamed_on)
@@ -467,7 +469,7 @@ class ProvincePlan:
             if current is None:
                 return None
             parent = self.parent_on(current, on)
-            if parent is None:
+            if parent is None or (self.above is not None and parent == self.above.id):
                 return None
             if self.units.get(parent) is None or self.units[parent].kind == "provincial":
                 return current

@@ -26,19 +26,23 @@ class DemoAccount:
 
 
 def demo_units() -> dict[str, UnitVersion]:
-    """The root, a commune/ward committee directly under it, and a grassroots committee, today."""
+    """The root, a commune/ward committee directly under its (first) province, and a grassroots
+    committee, today. At national scale the root is the nation's and the province is under it."""
     today = timezone.localdate()
     current = UnitVersion.objects.filter(valid_on(today)).select_related("unit")
     root = current.filter(depth=0, kind="provincial").order_by("unit__code").first()
     if root is None:
         root = current.order_by("depth", "unit__code").first()
     assert root is not None
-    under = current.filter(parent_id=root.unit_id, kind="grassroots_committee")
+    province = root
+    if root.kind == "central":
+        province = current.filter(parent_id=root.unit_id, kind="provincial").order_by("unit__code").first() or root
+    under = current.filter(parent_id=province.unit_id, kind="grassroots_committee")
     communes = list(under.filter(Q(name__startswith="Đảng bộ phường") | Q(name__startswith="Đảng bộ xã")).order_by("unit__code")) or list(
         under.order_by("unit__code")
     )
     # the first commune with a grassroots committee under it, so the clerk sits inside the specialist's scope
-    commune, grassroots = (communes[0] if communes else root), None
+    commune, grassroots = (communes[0] if communes else province), None
     for candidate in communes:
         grassroots = current.filter(path_prefix(candidate.path), kind="grassroots_committee", depth__gt=candidate.depth).order_by("unit__code").first()
         if grassroots is not None:

@@ -15,6 +15,7 @@ from tochuc.core.bulk import RecordModel
 
 
 class UnitKind(models.TextChoices):
+    CENTRAL = "central", "Toàn Đảng (Trung ương)"
     PROVINCIAL = "provincial", "Đảng bộ tỉnh, thành phố"
     DISTRICT = "district", "Đảng bộ cấp trên cơ sở"
     GRASSROOTS_COMMITTEE = "grassroots_committee", "Đảng bộ cơ sở"
@@ -29,6 +30,7 @@ class UnitKind(models.TextChoices):
 MEMBER_UNIT_KINDS = frozenset({UnitKind.GRASSROOTS_BRANCH, UnitKind.BRANCH})
 PARTY_UNIT_KINDS = frozenset(
     {
+        UnitKind.CENTRAL,
         UnitKind.PROVINCIAL,
         UnitKind.DISTRICT,
         UnitKind.GRASSROOTS_COMMITTEE,

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tochuc.core.db import analyze
-from tochuc.demo.load import Generator
+from tochuc.demo.load import Generator, warm
 from tochuc.demo.users import DEMO_PASSWORD, ensure_demo_users
 from tochuc.lib.dates import parse_date
 from tochuc.units.models import Unit
@@ -54,6 +54,8 @@ class Command(BaseCommand):
         stats = Generator(scale=scale, seed=seed, until=last, progress=progress).run()
         progress("Cập nhật thống kê cho bộ lập kế hoạch truy vấn (ANALYZE)…")
         analyze()  # after the commit: PostgreSQL can then also VACUUM (index-only scans)
+        progress("Dựng sẵn số đảng viên cuối năm và bảng tổng hợp sự kiện…")
+        warm(last, progress)
         self.stdout.write(
             f"Đã sinh dữ liệu mẫu ({scale}, hạt giống {seed}, đến {last:%d/%m/%Y}): {stats.units} đơn vị, "
             f"{stats.people} người, {sum(stats.events.values())} sự kiện"
