@@ -37,10 +37,11 @@ from tochuc.cadres.planning import is_minority
 from tochuc.cadres.selectors import load_planning
 from tochuc.cadres.staffing import staffing_rows
 from tochuc.cadres.training import training_gaps
+from tochuc.core.db import IdList, unindexed
 from tochuc.events.projections import live_events
 from tochuc.lib.dates import age_on, format_date
 from tochuc.lib.numbers import format_decimal, format_int
-from tochuc.people.models import Person
+from tochuc.people.models import PERSON_LIST_FIELDS, Person
 from tochuc.reports.figures import CADRE_KEYS, SHARE_KEYS, figure_def
 from tochuc.reports.selectors import Column, FigureResult, Frame, ReportError, Rows
 
@@ -125,14 +126,7 @@ STAFFING_COLUMNS = (
 
 
 def _people(ids: Iterable[int]) -> dict[int, Person]:
-    ids = list(set(ids))
-    out: dict[int, Person] = {}
-    for i in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-        chunk = Person.objects.filter(pk__in=ids[i : i + 900]).only(
-            "id", "code", "full_name", "search_key", "birth_date", "sex", "ethnicity"
-        )
-        out.update({p.pk: p for p in chunk})
-    return out
+    return {p.pk: p for p in Person.objects.filter(pk__in=IdList(ids)).only(*PERSON_LIST_FIELDS)}
 
 
 def _info(p: Person) -> PersonInfo:
@@ -208,11 +202,13 @@ def _rotations(frame: Frame) -> tuple[list[Item], list[Item]]:
     unit is in the frame, else where they came from."""
     start, end = frame.period.start, frame.period.end
     ids = frame.unit_set()
-    dest = Q(to_unit_id__in=ids) | Q(to_unit__isnull=True, unit_id__in=ids)
+    # rotations are few: the (kind, subtype, date) index leads, the unit columns are only tested
+    dest = Q(dest_unit__in=ids) | Q(to_unit__isnull=True, from_unit__in=ids)
     rows = list(
         live_events()
         .filter(kind="decision", subtype="rotation", person__isnull=False, effective_on__lte=end)
-        .filter(dest | Q(unit_id__in=ids))
+        .alias(from_unit=unindexed("unit_id"), dest_unit=unindexed("to_unit_id"))
+        .filter(dest | Q(from_unit__in=ids))
         .filter(Q(effective_on__gte=start) | Q(end_on__isnull=True) | Q(end_on__gt=end))
         .values_list("person_id", "unit_id", "to_unit_id", "effective_on", "end_on", "position", "decision_no")
         .order_by("effective_on", "id")

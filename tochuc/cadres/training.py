@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from tochuc.accounts import scoping
 from tochuc.accounts.scoping import Scope
@@ -29,10 +29,11 @@ from tochuc.cadres.models import (
     StateManagement,
 )
 from tochuc.cadres.selectors import load_planning
+from tochuc.core.db import IdList
 from tochuc.events.kinds import TRAINING_SUBTYPES
 from tochuc.events.models import PositionHolding
 from tochuc.events.projections import live_events
-from tochuc.people.models import Person
+from tochuc.people.models import PERSON_LIST_FIELDS, Person
 from tochuc.units.models import UnitVersion
 from tochuc.units.selectors import valid_on
 
@@ -80,7 +81,7 @@ def qualifications_from(events: Iterable[tuple[str, dict]]) -> Qualifications:
 def load_qualifications(person_ids: Iterable[int], on: dt.date) -> dict[int, Qualifications]:
     rows = (
         live_events()
-        .filter(kind="training", person_id__in=list(person_ids), effective_on__lte=on)
+        .filter(kind="training", person_id__in=IdList(person_ids), effective_on__lte=on)
         .filter(Q(end_on__isnull=True) | Q(end_on__lte=on))
         .values_list("person_id", "subtype", "details")
     )
@@ -134,10 +135,12 @@ def _posts_by_key(posts: Iterable[Post]) -> dict[tuple, Post]:
     return {el.position_key(p.name, p.unit_id): p for p in posts}
 
 
-def standards_on(post_ids: Iterable[int], on: dt.date) -> dict[int, PostStandard]:
+def standards_on(post_ids: Iterable[int] | QuerySet, on: dt.date) -> dict[int, PostStandard]:
+    """The standard of each post on a day; `post_ids` a list or a subquery of post ids."""
     out: dict[int, PostStandard] = {}
+    ids = post_ids if isinstance(post_ids, QuerySet) else IdList(post_ids)
     rows = (
-        PostStandard.objects.filter(post_id__in=list(post_ids), valid_from__lte=on)
+        PostStandard.objects.filter(post_id__in=ids, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .order_by("post_id", "valid_from")
     )
@@ -151,9 +154,10 @@ def training_gaps(*, scope: Scope, on: dt.date, only_gaps: bool = True, unit_ids
 
     `unit_ids` narrows the scope to a subtree (ids already within the scope)."""
     visible = scoping.unit_ids(scope, on=on) if unit_ids is None else unit_ids
-    posts = list(Post.objects.filter(unit_id__in=visible, active=True))
+    in_scope = Post.objects.filter(unit_id__in=visible, active=True)
+    posts = list(in_scope)
     by_key = _posts_by_key(posts)
-    standards = standards_on([p.pk for p in posts], on)
+    standards = standards_on(in_scope.values("pk"), on)
     pairs: dict[tuple[int, int], str] = {}
     holdings = PositionHolding.objects.filter(unit_id__in=visible, valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
     for pid, position, unit_id in holdings.values_list("person_id", "position", "unit_id"):
@@ -171,7 +175,10 @@ def training_gaps(*, scope: Scope, on: dt.date, only_gaps: bool = True, unit_ids
             if post is not None:
                 pairs.setdefault((e.person_id, post.pk), f"Quy hoạch {code}")
     pairs = {k: v for k, v in pairs.items() if k[1] in standards}
-    people = {p.pk: p for p in Person.objects.filter(pk__in={pid for pid, _ in pairs})}
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=IdList(pid for pid, _ in pairs)).only(*PERSON_LIST_FIELDS)
+    }
     quals = load_qualifications(people, on)
     posts_by_id = {p.pk: p for p in posts}
     names = dict(UnitVersion.objects.filter(valid_on(on), unit_id__in={p.unit_id for p in posts}).values_list("unit_id", "name"))

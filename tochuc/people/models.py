@@ -18,6 +18,11 @@ class Sex(models.TextChoices):
     FEMALE = "female", "Nữ"
 
 
+# What a list row of people shows (name, code, birth date, sex, ethnicity): for `.only()` where a
+# report or a list loads thousands of people and needs none of the rest.
+PERSON_LIST_FIELDS = ("id", "code", "full_name", "search_key", "birth_date", "sex", "ethnicity")
+
+
 class Person(RecordModel):
     code = models.CharField("mã", max_length=64, unique=True)
     full_name = models.CharField("họ và tên", max_length=200)
