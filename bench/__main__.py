@@ -113,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--tag", default="", help="hậu tố tên kết quả, vd. no-analyze")
     run.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="giây tối đa cho mỗi phép đo (khởi động + các lần chạy); hết thì dừng, ít nhất một lần",
+    )
+    run.add_argument(
         "--import", dest="do_import", action="store_true", help="đo nhập sổ XLSX và CSV (dài)"
     )
     run.add_argument(
@@ -131,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(env)
     from bench import harness
 
+    harness.BUDGET_S = args.budget
     stats = harness.planner_statistics(analyze=args.analyze)
     say(f"đo {args.scale} / {args.db} (tải hệ thống {os.getloadavg()[0]:.2f}; {stats})…")
     res = harness.run_core(
@@ -156,11 +163,16 @@ def main(argv: list[str] | None = None) -> int:
         # count, DOCX): run as it is, its lines kept in the results.
         say("bench/report.py…")
         code = (res.facts.get("picks") or {}).get("root") or ""
-        proc = subprocess.run(
-            [sys.executable, str(script), "--unit", code, "--year", str(args.year), "--runs", str(args.runs), "--docx"],
-            env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800,
-        )  # fmt: skip
-        extra["report_script"] = (proc.stdout + proc.stderr[-1000:]).strip().splitlines()
+        limit = 1800 if args.budget is None else max(300.0, 4 * args.budget)
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(script), "--unit", code, "--year", str(args.year), "--runs", str(args.runs), "--docx"],
+                env=env, cwd=ROOT, capture_output=True, text=True, timeout=limit,
+            )  # fmt: skip
+            extra["report_script"] = (proc.stdout + proc.stderr[-1000:]).strip().splitlines()
+        except subprocess.TimeoutExpired as exc:
+            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+            extra["report_script"] = [*out.strip().splitlines(), f"(dừng sau {limit:.0f} s: quá thời gian cho phép)"]
     if args.do_import:
         from bench import importing
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from bench.harness import Results, Row
@@ -26,6 +27,7 @@ def to_json(res: Results, extra: dict) -> dict:
             "runs": [round(x, 3) for x in timing.runs],
             "median": round(timing.median, 3),
             "queries": timing.queries,
+            "cold": timing.cold,
         }
 
     return {
@@ -62,6 +64,8 @@ def _cell(t: dict | None) -> str:
     if not t:
         return ""
     runs = t["runs"]
+    if t.get("cold"):
+        return f"{runs[0]:.1f} (lần chạy đầu, hết ngân sách)"
     if len(runs) == 1:
         return f"{runs[0]:.1f}"
     return f"{t['median']:.1f} ({min(runs):.1f}–{max(runs):.1f})"
@@ -103,6 +107,7 @@ def markdown_run(data: dict) -> str:
         ]
         for r in rows:
             q = r["tochuc"]["queries"] if r["tochuc"] else ""
+            q = "?" if q == -1 else q
             lines.append(
                 f"| {r['what']} | {_cell(r['tochuc'])} | {q} | {_cell(r['floor'])} | {_verdict(r)} | {r['note']} |"
             )
@@ -146,6 +151,19 @@ def markdown_run(data: dict) -> str:
 
 
 ORDER = {"tiny": 0, "small": 1, "city": 2, "province": 3, "national": 4}
+GENERATED = re.compile(r"## (?:" + "|".join(ORDER) + r") — ")
+
+
+def hand_written(existing: str, analysis: str) -> list[str]:
+    """The `## ` sections of an existing RESULTS.md that neither a stored run nor analysis.md
+    wrote (someone added them by hand): a rewrite keeps them, after the introduction."""
+    known = {line for line in analysis.splitlines() if line.startswith("## ")}
+    sections = re.split(r"(?m)^(?=## )", existing)[1:]
+    return [
+        s.rstrip() + "\n"
+        for s in sections
+        if not GENERATED.match(s) and s.splitlines()[0] not in known
+    ]
 
 
 def write_markdown(directory: Path, out: Path) -> None:
@@ -153,8 +171,11 @@ def write_markdown(directory: Path, out: Path) -> None:
     runs.sort(key=lambda d: (ORDER.get(d["scale"], 9), d["db"]))
     parts = [INTRO]
     analysis = out.parent / "analysis.md"
-    if analysis.exists():
-        parts.append(analysis.read_text(encoding="utf-8"))
+    analysis_text = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
+    if out.exists():
+        parts += hand_written(out.read_text(encoding="utf-8"), analysis_text)
+    if analysis_text:
+        parts.append(analysis_text)
     parts += [markdown_run(d) for d in runs if d["scale"] != "tiny"]
     out.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")
 

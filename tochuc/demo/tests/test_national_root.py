@@ -89,3 +89,16 @@ def test_the_demo_users_sit_on_the_root_and_under_the_first_province(nation):
     assert units["commune"].parent_id == hn.unit_id
     assert units["grassroots"].path.startswith(hn.path)
     assert json.dumps(report("TW")["unit"], ensure_ascii=False) == '{"code": "TW", "name": "Đảng Cộng sản Việt Nam"}'
+
+
+def test_the_bench_reports_on_the_nation_then_levels_under_its_largest_province(nation):
+    from bench import harness
+
+    picks = harness.pick_units(2024)
+    assert picks.root[1] == "TW"
+    assert picks.province is not None and picks.province[1] in PROVINCES
+    below = [picks.district, picks.grassroots, picks.branch]
+    assert all(u is not None and u[1].startswith(picks.province[1] + ".") for u in below)
+    assert UnitVersion.objects.filter(unit_id=picks.district[0], depth=2).exists()
+    user = harness.bench_user()
+    assert list(user.grants.values_list("unit__code", flat=True)) == ["TW"]
