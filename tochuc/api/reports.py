@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router
@@ -24,8 +23,8 @@ from tochuc.api.schemas import (
     Text,
 )
 from tochuc.reports import figures as F
-from tochuc.reports.annual import build_annual
-from tochuc.reports.selectors import ReportError, build_frame, figure_result, figure_rows, get_def
+from tochuc.reports.annual import build_annual, result_of, rows_of
+from tochuc.reports.selectors import ReportError, build_frame, get_def
 
 router = Router(tags=["Báo cáo"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: InvalidInput, 429: Error}
@@ -107,7 +106,7 @@ def figure(
     frame, bad = _frame(request, key, unit, start, end)
     if bad is not None:
         return bad
-    result = figure_result(frame, key)
+    result = result_of(frame, key)  # the cadre figures too
     return {
         "key": result.key,
         "label": result.label,
@@ -140,10 +139,10 @@ def rows(
     if not d.has_rows:
         return error_response(404, MSG_NO_ROWS.format(key=key))
     try:
-        found = figure_rows(frame, key)
+        found = rows_of(frame, key)
     except ReportError as exc:
         return error_response(404, exc.message)
-    paged = Paginator(found.queryset, PAGE_SIZE).get_page(page)
+    paged = found.paginator(PAGE_SIZE).get_page(page)  # takes the count already known
     items = []
     for raw in paged.object_list:
         shown = found.render(raw)  # type: ignore[operator]

@@ -574,3 +574,19 @@ def test_the_annual_page_links_each_cadre_figure_to_its_rows(cworld, as_user):
         "Thực hiện luân chuyển 2 đồng chí; đến ngày 31/12/2017 có 2 đồng chí đang luân chuyển."
         in html
     )
+
+
+def test_the_api_gives_a_cadre_figure_and_its_rows_as_the_command_line_does(cworld):
+    from django.test import Client
+
+    from tochuc.api.services import api_token_create
+
+    secret = api_token_create(by=None, user=cworld.personas.viewer, name="thử", days=1).secret
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    period = {"unit": "CT.NK", "from": "2017-01-01", "to": "2017-12-31"}
+    body = api.get("/api/v1/figures/cadres.rotated", period).json()
+    assert (body["value"], body["by_unit"]) == (2, {"CT.NK.01": 1, "CT.NK.02": 1, "CT.NK": 0})
+    assert api.get("/api/v1/figures/cadres.planning.coverage", period).json()["value"] == 75.0
+    rows = api.get("/api/v1/figures/cadres.rotated/rows", period).json()
+    assert (rows["count"], rows["pages"]) == (2, 1)
+    assert [(i["values"]["code"], i["values"]["decision"]) for i in rows["items"]] == [("R-A", ""), ("R-O", "12-QĐ/QU")]

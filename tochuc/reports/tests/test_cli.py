@@ -41,6 +41,24 @@ def test_annual_writes_each_format_to_a_file(world, capsys, tmp_path):
     assert target.read_bytes()[:2] == b"PK"
 
 
+def test_what_leaves_by_the_command_line_is_in_the_reading_register(world, capsys, tmp_path):
+    import hashlib
+
+    from tochuc.accounts.models import AccessLog
+
+    target = tmp_path / "bc.docx"
+    run(capsys, "annual", "--unit", "CT.NK", "--year", "2017", "--format", "docx", "-o", str(target))
+    run(capsys, "figure", "members.admitted", "--unit", "CT.NK", "--from", "01/01/2017", "--to", "31/12/2017", "--rows")
+    report, figure = AccessLog.objects.filter(action="export").order_by("id")
+    assert (report.user_id, report.object_type, report.object_id) == (None, "report", "annual:CT.NK:2017")
+    assert report.detail == {
+        "unit": "CT.NK", "year": 2017, "format": "docx", "size": target.stat().st_size,
+        "sha256": hashlib.sha256(target.read_bytes()).hexdigest(), "file": str(target), "source": "cli",
+    }
+    assert (figure.object_type, figure.object_id) == ("figure", "members.admitted")
+    assert figure.detail == {"unit": "CT.NK", "period": ["2017-01-01", "2017-12-31"], "rows": 3, "source": "cli"}
+
+
 def test_figure_prints_the_value_the_breakdown_and_the_rows(world, capsys):
     code, out, _ = run(
         capsys,

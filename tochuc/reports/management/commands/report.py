@@ -7,6 +7,7 @@ empty report presented as real (DESIGN.md §5).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -110,6 +111,10 @@ class Command(BaseCommand):
             scope=self._scope(a.user), code=a.unit, year=int(a.year), number=a.number, place=a.place
         )
         data = FORMATS[fmt].render(report)
+        _log_export(
+            a.user, object_type="report", object_id=f"annual:{a.unit.strip()}:{int(a.year)}", unit=a.unit.strip(),
+            year=int(a.year), format=fmt, size=len(data), sha256=hashlib.sha256(data).hexdigest(), file=a.output or "-",
+        )
         if a.output:
             try:
                 Path(a.output).write_bytes(data)
@@ -165,6 +170,11 @@ class Command(BaseCommand):
             if a.rows and F.figure_def(a.key, frame.award_codes).has_rows
             else []
         )  # type: ignore[union-attr]
+        if a.rows:
+            _log_export(
+                a.user, object_type="figure", object_id=a.key, unit=frame.root.code,
+                period=[period.start.isoformat(), period.end.isoformat()], rows=len(rows),
+            )
         if a.json:
             value = float(result.value) if not isinstance(result.value, int) else result.value
             out = {
@@ -201,3 +211,17 @@ class Command(BaseCommand):
             self.stdout.write("\t".join(c.label for c in columns))
             for row in rows:
                 self.stdout.write("\t".join(str(row.get(c.key, "")) for c in columns))
+
+
+def _log_export(username: str | None, *, object_type: str, object_id: str, **detail) -> None:
+    """The reading register records what leaves by the command line as it does for the web
+    (SECURITY.md D7): the operator, or the user named by --user, and what was taken."""
+    from django.contrib.auth import get_user_model
+
+    from tochuc.accounts.models import AccessLog
+
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    AccessLog.objects.create(
+        user=user, ip=None, action="export", object_type=object_type[:64], object_id=object_id[:64],
+        detail={**detail, "source": "cli"},
+    )
