@@ -9,6 +9,7 @@ events at once.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -62,8 +63,11 @@ def check_shape(
     term: str,
     year: int | None,
     note: str,
+    today: dt.date | None = None,
 ) -> tuple[str, list[Finding]]:
-    """Return the canonical subtype code and the shape findings (all errors)."""
+    """Return the canonical subtype code and the shape findings (all errors). `today` is
+    `timezone.localdate()` unless a batch passes the one it read."""
+    today = today or timezone.localdate()
     spec = KINDS.get(kind)
     if spec is None:
         return subtype, [Finding("shape.kind", Level.ERROR, MSG_UNKNOWN_KIND.format(value=kind), "kind")]
@@ -101,13 +105,13 @@ def check_shape(
             )
     if subject == Subject.UNIT and unit is None:
         findings.append(Finding("shape.required", Level.ERROR, MSG_REQUIRED.format(field=FIELD_LABELS["unit"], label=spec.label), "unit"))
-    if effective_on > timezone.localdate():
+    if effective_on > today:
         findings.append(Finding("shape.future", Level.ERROR, MSG_FUTURE.format(value=_fmt(effective_on)), "effective_on"))
     if end_on is not None and end_on < effective_on:
         findings.append(
             Finding("shape.end_on", Level.ERROR, MSG_END_BEFORE.format(end=_fmt(end_on), start=_fmt(effective_on)), "end_on")
         )
-    if year is not None and not (1930 <= year <= timezone.localdate().year):
+    if year is not None and not (1930 <= year <= today.year):
         findings.append(Finding("shape.year", Level.ERROR, MSG_YEAR.format(value=year), "year"))
     return subtype, findings
 
@@ -301,13 +305,98 @@ def version_picker(unit_ids: Iterable[int]):
     return pick
 
 
+# Kinds whose rules read other people's events of the same kind from the log (the planning list
+# of a term). An `EventSink` holding such events writes them before a draft of that kind is judged.
+READS_OTHERS_FROM_LOG = frozenset({"planning"})
+
+
+class PendingEvent:
+    """An accepted event held by an `EventSink` until it is inserted: the attributes of `Event`
+    that the callers read (`ratings_written`, the importer), without a model instance."""
+
+    __slots__ = (
+        "person_id", "unit_id", "kind", "subtype", "effective_on", "end_on", "to_unit_id", "position", "term", "year",
+        "decision_no", "decided_on", "decided_by", "note", "details", "confirmed", "source", "recorded_by_id",
+    )
+
+    def __init__(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+class EventSink:
+    """Accepted events of many people, inserted together (one statement per few thousand rows).
+
+    For a caller that judges many people in ONE transaction (the importer): `event_record_many(
+    ..., sink=sink)` judges as before and hands the accepted events here instead of inserting them;
+    `flush()` inserts what is held (`executemany`, or `COPY` on PostgreSQL), in the order it was
+    accepted, so the ids are the ones successive `event_record_many` calls would give. The rules
+    read a person's own events from the context, the cap on excellent ratings from the tallies
+    `ratings_written` keeps, and the planning list from the log: a planning draft is judged only
+    after the held planning events are written (`READS_OTHERS_FROM_LOG`). The caller flushes
+    before anything else reads the log (the projections) and before its transaction ends.
+    """
+
+    COLUMNS = PendingEvent.__slots__
+
+    def __init__(self) -> None:
+        self.rows: list[PendingEvent] = []
+        self.kinds: set[str] = set()
+        self.written = 0
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, events: Sequence[PendingEvent]) -> None:
+        self.rows.extend(events)
+        self.kinds.update(e.kind for e in events)
+
+    def holds_any(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        from django.db import connection
+
+        if not connection.in_atomic_block:
+            raise RuntimeError("EventSink.flush() belongs inside the caller's transaction")
+        table = Event._meta.db_table
+        columns = (*self.COLUMNS, "recorded_at")
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY reads the text form: JSON as JSON text, dates and times as psycopg writes them
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for e in self.rows:
+                        copy.write_row(
+                            (*(getattr(e, c) for c in self.COLUMNS[:14]), json.dumps(e.details), json.dumps(e.confirmed),
+                             e.source, e.recorded_by_id, now)
+                        )
+            else:
+                ops = connection.ops
+                day = ops.adapt_datefield_value
+                at = ops.adapt_datetimefield_value(now)
+                sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+                cursor.executemany(
+                    sql,
+                    [
+                        (e.person_id, e.unit_id, e.kind, e.subtype, day(e.effective_on), day(e.end_on), e.to_unit_id,
+                         e.position, e.term, e.year, e.decision_no, day(e.decided_on), e.decided_by, e.note,
+                         json.dumps(e.details), json.dumps(e.confirmed), e.source, e.recorded_by_id, at)
+                        for e in self.rows
+                    ],
+                )
+        self.written += len(self.rows)
+        self.rows, self.kinds = [], set()
+
+
 # Ids given to accepted drafts in the history of the later ones, until the batch is written: above
 # any stored id and increasing, so they sort after the stored events and in acceptance order, as
 # the ids the database gives them will.
 _PENDING_ID = 1 << 62
 
 
-@transaction.atomic
 def event_record_many(
     *,
     by,
@@ -319,7 +408,8 @@ def event_record_many(
     history: Sequence[EventData] | None = None,
     version=None,
     lock: bool = True,
-) -> list[Event]:
+    sink: EventSink | None = None,
+) -> list[Any]:
     """Record several events of one person, judged exactly as successive `event_record` calls.
 
     Each draft (the keyword arguments of `event_record` without `by`, `person`, `source`) is
@@ -342,7 +432,26 @@ def event_record_many(
     live `history` (ordered by `EventData.sort_key`; [] for someone created in this transaction),
     a `version(unit_id, day)` picker answering from memory, and `lock=False` for a person created
     in the caller's own transaction, whom nobody else can see yet.
+
+    With a `sink` (an `EventSink`, inside the caller's transaction) nothing is inserted here: the
+    accepted events go to the sink as `PendingEvent`s, and are returned as such; projections are
+    then the caller's (`refresh` is ignored). Nothing is written either when a draft is refused,
+    so no savepoint is needed, and the sink may write earlier people's events (a planning draft)
+    outside any savepoint a refusal would roll back.
     """
+    if sink is None:
+        with transaction.atomic():
+            return _record_many(by=by, person=person, drafts=drafts, source=source, refresh=refresh, mergers=mergers,
+                                history=history, version=version, lock=lock, sink=None)
+    return _record_many(by=by, person=person, drafts=drafts, source=source, refresh=False, mergers=mergers,
+                        history=history, version=version, lock=lock, sink=sink)
+
+
+def _record_many(
+    *, by, person: Person | None, drafts: Sequence[Mapping[str, Any]], source: str, refresh: bool,
+    mergers: Mapping[int, tuple[dt.date, int]] | None, history: Sequence[EventData] | None, version, lock: bool,
+    sink: EventSink | None,
+) -> list[Any]:
     if person is None:
         if any(d["kind"] in UNIT_TREE_KINDS for d in drafts):
             raise ValueError("unit tree events change unit versions: record them one by one")
@@ -358,8 +467,9 @@ def event_record_many(
     if version is None:
         version = version_picker([u.pk for d in drafts for u in (d.get("unit"), d.get("to_unit")) if u is not None])
     refusals: dict[int, list[Finding]] = {}
-    events: list[Event] = []
+    events: list[Any] = []
     recorded_by = by if getattr(by, "pk", None) else None
+    today = timezone.localdate()
     for index, raw in enumerate(drafts):
         values = dict(raw)
         confirmed = set(values.pop("confirm", ()) or ())
@@ -368,11 +478,13 @@ def event_record_many(
             kind=values["kind"], subtype=values.get("subtype", ""), effective_on=values["effective_on"],
             person=person, unit=unit, to_unit=to_unit, end_on=values.get("end_on"),
             position=values.get("position", ""), term=values.get("term", ""), year=values.get("year"),
-            note=values.get("note", ""),
+            note=values.get("note", ""), today=today,
         )
         if findings:
             refusals[index] = findings
             continue
+        if sink is not None and values["kind"] in READS_OTHERS_FROM_LOG and sink.holds_any(values["kind"]):
+            sink.flush()  # the rules of this kind read other people's events of it from the log
         draft = Draft(
             kind=values["kind"], subtype=subtype, effective_on=values["effective_on"], person=person,
             unit_id=unit.pk if unit else None, to_unit_id=to_unit.pk if to_unit else None,
@@ -385,15 +497,16 @@ def event_record_many(
         if any(f.level == Level.ERROR or (f.level == Level.WARNING and f.code not in confirmed) for f in findings):
             refusals[index] = findings
             continue
-        events.append(
-            Event(
-                person=person, unit_id=draft.unit_id, kind=draft.kind, subtype=draft.subtype, effective_on=draft.effective_on,
-                end_on=draft.end_on, to_unit_id=draft.to_unit_id, position=draft.position, term=draft.term, year=draft.year,
-                decision_no=draft.decision_no, decided_on=draft.decided_on, decided_by=draft.decided_by, note=draft.note,
-                details=draft.details, confirmed=sorted({f.code for f in findings if f.level == Level.WARNING}),
-                source=source, recorded_by=recorded_by,
-            )
+        row = dict(
+            unit_id=draft.unit_id, kind=draft.kind, subtype=draft.subtype, effective_on=draft.effective_on,
+            end_on=draft.end_on, to_unit_id=draft.to_unit_id, position=draft.position, term=draft.term, year=draft.year,
+            decision_no=draft.decision_no, decided_on=draft.decided_on, decided_by=draft.decided_by, note=draft.note,
+            details=draft.details, confirmed=sorted({f.code for f in findings if f.level == Level.WARNING}), source=source,
         )
+        if sink is None:
+            events.append(Event(person=person, recorded_by=recorded_by, **row))
+        else:
+            events.append(PendingEvent(person_id=person.pk if person else None, recorded_by_id=recorded_by.pk if recorded_by else None, **row))
         if person is None:
             continue  # unit events are judged without a history
         history.append(
@@ -406,7 +519,10 @@ def event_record_many(
         history.sort(key=EventData.sort_key)
     if refusals:
         raise BatchRefused(refusals)
-    if events:
+    if events and sink is not None:
+        sink.add(events)
+        ratings_written(events)
+    elif events:
         events = Event.objects.bulk_create(events)
         ratings_written(events)
     if refresh and events and person is not None:

@@ -49,7 +49,7 @@ from tochuc.core.models import audit
 from tochuc.events.fold import KIND_ORDER, EventData
 from tochuc.events.kinds import UNIT_TREE_KINDS, Subject, find_kind, find_subtype
 from tochuc.events.projections import live_events, load_mergers, load_person_events, refresh_people
-from tochuc.events.services import BatchRefused, event_record_many, version_picker
+from tochuc.events.services import BatchRefused, EventSink, event_record_many, version_picker
 from tochuc.imports.cells import MSG_REQUIRED, CellError, convert, to_text
 from tochuc.imports.reader import (
     WEB_LIMITS,
@@ -138,6 +138,8 @@ _UNIT_DAY_ORDER = {"rename": 0, "reparent": 1, "merger": 2, "dissolution": 3}
 Progress = Callable[[str, int, int | None], None]
 # People whose stored histories are read in one query when their events are judged
 PEOPLE_BATCH = 500
+# Accepted events held before one insert (EventSink): a few thousand rows a statement
+SINK_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -750,7 +752,12 @@ class Importer:
                 live_events().filter(person__isnull=True, unit_id__in=chunk).values_list("unit_id", "kind", "subtype", "effective_on")
             )
         steps: list[tuple] = [(r.founded_on, 0, self.unit_depth.get(r.code, 0), r.row, r) for r in self.new_units.values()]
-        steps += [(e.effective_on, 1 + _UNIT_DAY_ORDER.get(e.kind, 5), 0, e.row, e) for e in unit_events]
+        # units dissolved on the same day: the deepest first (a district and its own bodies dissolved
+        # together on 01/07/2025 — the bodies go first, or the district still has them)
+        steps += [
+            (e.effective_on, 1 + _UNIT_DAY_ORDER.get(e.kind, 5), -self.unit_depth.get(e.unit_code, 0) if e.kind == "dissolution" else 0, e.row, e)
+            for e in unit_events
+        ]
         steps.sort(key=lambda s: s[:4])
         failed: set[str] = set()
         # Unit events outside the tree's history (congresses, unit ratings) change no unit version
@@ -765,8 +772,12 @@ class Importer:
             if done % 200 == 0:
                 self.progress("Ghi đơn vị", done, len(steps))
         version = version_picker([u.pk for u in self.db_units.values()])
+        sink = EventSink()
         for chunk in _chunks(others, 1000):
-            self._record_events(None, chunk, {}, version=version)
+            self._record_events(None, chunk, {}, version=version, sink=sink)
+            if len(sink) >= SINK_ROWS:
+                sink.flush()
+        sink.flush()
         self.progress("Ghi đơn vị", len(steps), len(steps))
 
     def _found(self, row: UnitRow, failed: set[str]) -> None:
@@ -877,14 +888,16 @@ class Importer:
         touched: list[int] = []
         total = sum(len(v) for v in by_person.values())
         codes = list(by_person)
+        sink = EventSink()
         with judging_in_batch():  # the tree is complete, and every rating goes through event_record_many
-            self._judge_people(codes, by_person, people, existing, mergers, version, touched, total)
+            self._judge_people(codes, by_person, people, existing, mergers, version, touched, total, sink)
+            sink.flush()
         self.progress("Ghi sự kiện", total, total)
         self._refresh(touched, mergers)
 
     def _judge_people(
         self, codes: list[str], by_person: dict[str, list[EventRow]], people: dict[str, Person], existing: set[tuple],
-        mergers, version, touched: list[int], total: int,
+        mergers, version, touched: list[int], total: int, sink: EventSink,
     ) -> None:
         done = 0
         for start in range(0, len(codes), PEOPLE_BATCH):
@@ -907,8 +920,10 @@ class Importer:
                 if todo:
                     new = code in self.new_people
                     history = sorted(histories.get(person.pk, ()), key=EventData.sort_key)
-                    self._record_events(person, todo, mergers, history=history, version=version, lock=not new)
+                    self._record_events(person, todo, mergers, history=history, version=version, lock=not new, sink=sink)
                     touched.append(person.pk)
+                    if len(sink) >= SINK_ROWS:
+                        sink.flush()
                 if (done + len(rows)) // 20000 > done // 20000:
                     self.progress("Ghi sự kiện", done + len(rows), total)
                 done += len(rows)

@@ -169,6 +169,11 @@ class _Batch:
         self.ratings: dict[tuple[int, int], _Tally] = {}
         # (unit id, year) -> the tallies above that a rating in that unit and year counts in
         self.counted_in: dict[tuple[int, int], list[_Tally]] = defaultdict(list)
+        # (unit id, year) -> (person id, rating) of every rating written in the batch, in order: a
+        # writer may hold them before inserting (events.services.EventSink), so a tally first read
+        # from the log later adds them (again, for those already inserted: the same last rating wins)
+        self.written: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)  # (order, person, rating)
+        self.order = 0
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("evaluation_batch", default=None)
@@ -197,6 +202,8 @@ def ratings_written(events: Iterable) -> None:
     for e in events:
         if e.kind != "evaluation" or e.person_id is None or e.year is None:
             continue
+        batch.order += 1
+        batch.written[(e.unit_id, e.year)].append((batch.order, e.person_id, e.subtype))
         for tally in batch.counted_in.get((e.unit_id, e.year), ()):
             tally.set(e.person_id, e.subtype)
 
@@ -245,6 +252,8 @@ def cap_check(*, org, year: int, changes: dict[int, str] | None = None) -> CapCh
             batch.ratings[(org.unit_id, year)] = tally
             for row in subtree:
                 batch.counted_in[(row["unit_id"], year)].append(tally)
+            for _, person_id, rating in sorted(w for row in subtree for w in batch.written.get((row["unit_id"], year), ())):
+                tally.set(person_id, rating)
     counts = tally.with_changes(changes or {})
     return CapCheck(year, org.unit_id, org.name, counts["excellent"], counts["good"], int(param("excellent_cap_percent")))
 
