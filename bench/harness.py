@@ -156,10 +156,12 @@ def subtree_sizes(versions, sizes: dict[int, int]) -> dict[str, int]:
 
 
 def pick_units(year: int) -> Picks:
-    """The largest root, and under it the largest unit of each level, as on 31/12 of the year.
+    """The largest root (of those still roots today), and under it the largest unit of each
+    level, as on 31/12 of the year.
     When the root is the nation's (kind `central`), the levels are picked under its largest
     province."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from tochuc.events.projections import memberships_on
     from tochuc.units.models import UnitKind, UnitVersion
@@ -168,6 +170,13 @@ def pick_units(year: int) -> Picks:
     day = dt.date(year, 12, 31)
     current = UnitVersion.objects.filter(valid_on(day))
     roots = list(current.filter(depth=0).values_list("unit_id", "unit__code", "path", "kind"))
+    # Only roots that are still roots today: the pages are measured as a user granted on today's
+    # roots (bench_user); a province merged since (province scale: ST, HG into CT in 2025) is
+    # out of that scope and its pages answer 404.
+    today = set(
+        UnitVersion.objects.filter(valid_on(timezone.localdate()), depth=0).values_list("unit_id", flat=True)
+    )
+    roots = [r for r in roots if r[0] in today] or roots
     sizes = dict(
         memberships_on(day)
         .values("unit_id")
