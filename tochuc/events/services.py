@@ -119,24 +119,71 @@ def check_shape(
 def mergers_known_on(mergers, day: dt.date) -> dict:
     """The mergers in effect on `day`: the state "as of" a date must not see a later merger
     (it would place the member in the successor unit before the merger happened)."""
+    if isinstance(mergers, MergersByDay):
+        return mergers.known_on(day)
     return {unit: m for unit, m in mergers.items() if m[0] <= day}
+
+
+class MergersByDay(dict):
+    """The mergers (unit id -> (date, unit joined)) of a batch, with those in effect on each day
+    computed once per day instead of once per draft. Not to be changed once built."""
+
+    def __init__(self, mergers: Mapping[int, tuple[dt.date, int]]) -> None:
+        super().__init__(mergers)
+        self._known: dict[dt.date, tuple[dict, frozenset]] = {}
+
+    def _on(self, day: dt.date) -> tuple[dict, frozenset]:
+        found = self._known.get(day)
+        if found is None:
+            known = {unit: m for unit, m in self.items() if m[0] <= day}
+            found = self._known[day] = (known, frozenset(self.keys() - known.keys()))
+        return found
+
+    def known_on(self, day: dt.date) -> dict:
+        return self._on(day)[0]
+
+    def later_than(self, day: dt.date) -> frozenset:
+        """The units whose merger comes after `day`."""
+        return self._on(day)[1]
+
+
+def _same_fold(history: Sequence[EventData], mergers, day: dt.date) -> bool:
+    """Whether the whole history folds as the history up to `day` does: nothing after the day,
+    and no unit the fold can reach (the history's units and the units they merged into) merged
+    after it — the only ways `state` and `state_before` differ."""
+    if not isinstance(mergers, MergersByDay) or any(e.effective_on > day for e in history):
+        return False
+    later = mergers.later_than(day)
+    if not later:
+        return True
+    reached = {u for e in history for u in (e.unit_id, e.to_unit_id) if u is not None}
+    todo = list(reached)
+    while todo:
+        merged = mergers.get(todo.pop())
+        if merged is not None and merged[1] not in reached:
+            reached.add(merged[1])
+            todo.append(merged[1])
+    return reached.isdisjoint(later)
 
 
 def context_for(draft: Draft, history: Sequence[EventData], mergers, version=None) -> Context:
     """What the rules see for a draft, given the person's live history (ordered) and the mergers.
 
-    `version(unit_id, day)` picks unit versions; batches pass one that answers from memory.
+    `version(unit_id, day)` picks unit versions; batches pass one that answers from memory, and
+    their mergers as `MergersByDay` (the state before the draft is then folded once when it is
+    the state after the whole history too).
     """
     pick = version or (lambda unit_id, day: version_on(unit_id, day) if unit_id else None)
     judged_person = draft.person is not None and draft.person.pk
+    state = state_before = None
+    if judged_person:
+        day = draft.effective_on
+        state_before = fold_person([e for e in history if e.effective_on <= day], mergers_known_on(mergers, day))
+        state = state_before if _same_fold(history, mergers, day) else fold_person(history, mergers)
     return Context(
         history=tuple(history),
-        state=fold_person(history, mergers) if judged_person else None,
-        state_before=(
-            fold_person([e for e in history if e.effective_on <= draft.effective_on], mergers_known_on(mergers, draft.effective_on))
-            if judged_person
-            else None
-        ),
+        state=state,
+        state_before=state_before,
         unit=pick(draft.unit_id, draft.effective_on),
         to_unit=pick(draft.to_unit_id, draft.effective_on),
     )

@@ -49,7 +49,13 @@ from tochuc.core.models import audit
 from tochuc.events.fold import KIND_ORDER, EventData
 from tochuc.events.kinds import UNIT_TREE_KINDS, Subject, find_kind, find_subtype
 from tochuc.events.projections import live_events, load_mergers, load_person_events, refresh_people
-from tochuc.events.services import BatchRefused, EventSink, event_record_many, version_picker
+from tochuc.events.services import (
+    BatchRefused,
+    EventSink,
+    MergersByDay,
+    event_record_many,
+    version_picker,
+)
 from tochuc.imports.cells import MSG_REQUIRED, CellError, convert, to_text
 from tochuc.imports.reader import (
     WEB_LIMITS,
@@ -77,7 +83,7 @@ from tochuc.units.services import (
     MSG_KIND,
     find_unit_kind,
     unit_dissolve,
-    unit_found,
+    unit_found_many,
     unit_merge,
     unit_rename,
     unit_reparent,
@@ -764,13 +770,24 @@ class Importer:
         # and no rule reads them back, so they are judged after the tree is complete, in batches:
         # the version of a unit on a date does not depend on the tree events after that date.
         others: list[EventRow] = []
+        # consecutive foundings are written together, until a tree event or a unit founded under
+        # one of them (its parent must exist to be judged)
+        group: list[UnitRow] = []
+        in_group: set[str] = set()
         for done, (*_, item) in enumerate(steps, start=1):
             if isinstance(item, UnitRow):
-                self._found(item, failed)
+                if item.parent_code in in_group:
+                    self._found(group, failed)
+                    group, in_group = [], set()
+                group.append(item)
+                in_group.add(item.code)
             else:
+                self._found(group, failed)
+                group, in_group = [], set()
                 self._unit_event(item, existing, failed, others)
             if done % 200 == 0:
                 self.progress("Ghi đơn vị", done, len(steps))
+        self._found(group, failed)
         version = version_picker([u.pk for u in self.db_units.values()])
         sink = EventSink()
         for chunk in _chunks(others, 1000):
@@ -780,27 +797,36 @@ class Importer:
         sink.flush()
         self.progress("Ghi đơn vị", len(steps), len(steps))
 
-    def _found(self, row: UnitRow, failed: set[str]) -> None:
-        if row.parent_code in failed or row.code in self.refused_units:
-            failed.add(row.code)
+    def _found(self, rows: list[UnitRow], failed: set[str]) -> None:
+        """Consecutive foundings (none the parent of another) through `unit_found_many`: each
+        judged as `unit_found` judges it, the accepted ones written together."""
+        todo: list[UnitRow] = []
+        for row in rows:
+            if row.parent_code in failed or row.code in self.refused_units or (row.parent_code and self.unit(row.parent_code) is None):
+                failed.add(row.code)
+            else:
+                todo.append(row)
+        if not todo:
             return
-        parent = self.unit(row.parent_code)
-        if row.parent_code and parent is None:
+        with transaction.atomic():
+            results = unit_found_many(
+                by=self.by, source="import",
+                rows=[
+                    {"code": r.code, "name": r.name, "kind": r.kind, "founded_on": r.founded_on, "parent": self.unit(r.parent_code)}
+                    for r in todo
+                ],
+            )
+        for row, result in zip(todo, results, strict=True):
+            if isinstance(result, Unit):
+                self.db_units[row.code] = result
+                self.outcome.created["units"] += 1
+                continue
             failed.add(row.code)
-            return
-        values = {"code": row.code, "name": row.name, "kind": row.kind, "parent_code": row.parent_code, "founded_on": format_date(row.founded_on)}
-
-        def refused(r: RecordRefused, confirm: frozenset) -> bool:
-            failed.add(row.code)
-            return self.findings("units", row.row, r.findings, confirm, _UNIT_FIELDS, values)
-
-        unit = self._attempt(
-            lambda confirm: unit_found(by=self.by, code=row.code, name=row.name, kind=row.kind, founded_on=row.founded_on, parent=parent, source="import"),
-            frozenset(), refused,
-        )
-        if unit is not None:
-            self.db_units[row.code] = unit
-            self.outcome.created["units"] += 1
+            # as `_attempt` reports a call that "confirm all" could not pass: its warnings listed as confirmed
+            warnings = frozenset(f.code for f in result.findings if f.level == Level.WARNING)
+            confirm = warnings if self.confirm_all and not result.errors else frozenset()
+            values = {"code": row.code, "name": row.name, "kind": row.kind, "parent_code": row.parent_code, "founded_on": format_date(row.founded_on)}
+            self.findings("units", row.row, result.findings, confirm, _UNIT_FIELDS, values)
 
     def _unit_event(self, e: EventRow, existing: set[tuple], failed: set[str], others: list[EventRow]) -> None:
         if e.unit_code in failed or e.to_unit_code in failed:
@@ -882,7 +908,7 @@ class Importer:
             existing.update(
                 live_events().filter(person_id__in=chunk).values_list("person_id", "kind", "subtype", "effective_on", "unit_id")
             )
-        mergers = load_mergers()
+        mergers = MergersByDay(load_mergers())
         # every unit the events name, with its versions, once: the rules ask for many dates
         version = version_picker([u.pk for u in self.db_units.values()])
         touched: list[int] = []

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db import transaction
 
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.events.models import Event
-from tochuc.events.projections import memberships_on
-from tochuc.events.services import event_record
+from tochuc.events.projections import memberships_on, refresh_units
+from tochuc.events.services import check_shape, context_for, event_record, version_picker
+from tochuc.rules.engine import Draft, evaluate
 from tochuc.units.models import Unit, UnitKind
 from tochuc.units.selectors import children, version_on
 
@@ -144,3 +146,72 @@ def unit_dissolve(*, by, unit: Unit, on: dt.date, **decision) -> Event:
 def units_bulk_found(rows: Iterable[dict], *, by) -> list[Unit]:
     """Found several units in order (parents first); each goes through `unit_found`."""
     return [unit_found(by=by, **row) for row in rows]
+
+
+def unit_found_many(*, by, rows: Sequence[Mapping[str, Any]], source: str = "import") -> list[Unit | RecordRefused]:
+    """Found several units, each judged exactly as `unit_found` judges it, written together.
+
+    Each row holds `unit_found`'s keyword arguments; every `parent` must exist already (a unit
+    founded by the same call cannot be the parent of another: found it in an earlier call). Returns,
+    per row, the new unit or the `RecordRefused` that `unit_found` would have raised; the refused
+    rows are left out and the others written: the units, their founding events, then the versions
+    of the new units in one refresh (a new unit has nothing below it, so its versions depend only
+    on its parent's, which this call does not change). Call it inside the caller's transaction.
+    """
+    taken = set(Unit.objects.filter(code__in=[(r.get("code") or "").strip() for r in rows]).values_list("code", flat=True))
+    version = version_picker([r["parent"].pk for r in rows if r.get("parent") is not None])
+    no_person = {"subtype": "", "person": None, "end_on": None, "position": "", "term": "", "year": None, "note": ""}
+    results: list[Unit | RecordRefused] = []
+    accepted: list[tuple[int, Unit, dict]] = []
+    for index, row in enumerate(rows):
+        code = (row.get("code") or "").strip()
+        name, kind, parent, founded_on = row.get("name") or "", row.get("kind") or "", row.get("parent"), row["founded_on"]
+        findings: list[Finding] = []
+        if not code:
+            findings.append(Finding("unit.code", Level.ERROR, MSG_CODE_EMPTY, "code"))
+        elif not _ok_code(code):
+            findings.append(Finding("unit.code", Level.ERROR, MSG_CODE_CHARS.format(value=code), "code"))
+        elif code in taken:
+            findings.append(Finding("unit.code_taken", Level.ERROR, MSG_CODE_TAKEN.format(value=code), "code"))
+        unit_kind = find_unit_kind(kind)
+        if unit_kind is None:
+            findings.append(Finding("unit.kind", Level.ERROR, MSG_KIND.format(value=kind), "kind"))
+        if not name.strip():
+            findings.append(Finding("unit.name", Level.ERROR, MSG_NAME, "name"))
+        if parent is not None and version(parent.pk, founded_on) is None:
+            findings.append(
+                Finding("unit.parent", Level.ERROR, MSG_PARENT_MISSING.format(code=parent.code, on=_fmt(founded_on)), "parent_code")
+            )
+        if findings:
+            results.append(RecordRefused(findings))
+            continue
+        # the founding event, judged as `event_record` judges it (the new unit has no version yet)
+        unit = Unit(code=code)
+        draft_values = {
+            "kind": "founding", "effective_on": founded_on, "to_unit_id": parent.pk if parent else None,
+            "decision_no": row.get("decision_no", ""), "decided_on": row.get("decided_on"), "decided_by": row.get("decided_by", ""),
+            "details": {"name": name.strip(), "unit_kind": unit_kind},
+        }
+        _subtype, findings = check_shape(
+            kind="founding", effective_on=founded_on, unit=unit, to_unit=parent, **no_person
+        )
+        if not findings:
+            draft = Draft(subtype="", unit_id=None, **draft_values)
+            findings = evaluate(draft, context_for(draft, (), {}, version))
+            if any(f.level in (Level.ERROR, Level.WARNING) for f in findings):
+                results.append(RecordRefused(findings))
+                continue
+        else:
+            results.append(RecordRefused(findings))
+            continue
+        taken.add(code)
+        results.append(unit)
+        accepted.append((index, unit, draft_values))
+    if accepted:
+        Unit.objects.bulk_create([unit for _, unit, _ in accepted])
+        recorded_by = by if getattr(by, "pk", None) else None
+        Event.objects.bulk_create(
+            [Event(unit_id=unit.pk, source=source, recorded_by=recorded_by, confirmed=[], **values) for _, unit, values in accepted]
+        )
+        refresh_units([unit.pk for _, unit, _ in accepted])
+    return results

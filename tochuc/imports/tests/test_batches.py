@@ -152,3 +152,42 @@ def test_the_tiny_demo_exported_whole_imports_into_an_empty_database_and_rebuild
     after["events"], before["events"] = map(without_founding_decisions, (after["events"], before["events"]))
     assert after == before
     assert "Không có khác biệt" in rebuild_check()
+
+
+def test_units_founded_together_are_judged_as_successive_unit_found_calls(tree):
+    from tochuc.core.findings import RecordRefused
+    from tochuc.units.models import UnitVersion
+    from tochuc.units.services import unit_found_many
+
+    on = dt.date(2001, 2, 3)
+    rows = [
+        {"code": "CT.NK.03", "name": " Chi bộ Mới ", "kind": "grassroots_branch", "founded_on": on, "parent": tree["CT.NK"]},
+        {"code": "CT.NK", "name": "Trùng mã", "kind": "branch", "founded_on": on, "parent": tree["CT"]},
+        {"code": "CT.NK.04", "name": "Chi bộ Sớm", "kind": "branch", "founded_on": dt.date(1970, 1, 1), "parent": tree["CT.NK"]},
+        {"code": "CT NK 05", "name": "", "kind": "hội", "founded_on": on, "parent": None},
+        {"code": "CT.CR.02", "name": "Chi bộ Mới", "kind": "branch", "founded_on": on, "parent": tree["CT.CR"]},
+    ]
+    results = unit_found_many(by=None, rows=rows)
+    refused = {i: [(f.code, f.field) for f in r.findings] for i, r in enumerate(results) if isinstance(r, RecordRefused)}
+    assert refused == {
+        1: [("unit.code_taken", "code")],
+        2: [("unit.parent", "parent_code")],
+        3: [("unit.code", "code"), ("unit.kind", "kind"), ("unit.name", "name")],
+    }
+    assert str(results[2].findings[0]) == "Đơn vị cấp trên CT.NK không tồn tại vào ngày 01/01/1970"
+    assert [results[0].code, results[4].code] == ["CT.NK.03", "CT.CR.02"]
+    assert list(
+        UnitVersion.objects.filter(unit__code__in=["CT.NK.03", "CT.CR.02"]).order_by("unit__code").values_list(
+            "unit__code", "name", "kind", "parent__code", "depth", "valid_from", "valid_to"
+        )
+    ) == [
+        ("CT.CR.02", "Chi bộ Mới", "branch", "CT.CR", 2, on, None),
+        ("CT.NK.03", "Chi bộ Mới", "grassroots_branch", "CT.NK", 2, on, None),
+    ]
+    assert list(Event.objects.filter(kind="founding", unit__code__in=["CT.NK.03", "CT.CR.02"]).order_by("id").values_list(
+        "unit__code", "to_unit__code", "effective_on", "details", "source"
+    )) == [
+        ("CT.NK.03", "CT.NK", on, {"name": "Chi bộ Mới", "unit_kind": "grassroots_branch"}, "import"),
+        ("CT.CR.02", "CT.CR", on, {"name": "Chi bộ Mới", "unit_kind": "branch"}, "import"),
+    ]
+    assert "Không có khác biệt" in rebuild_check()
