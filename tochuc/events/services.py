@@ -333,12 +333,14 @@ class BatchRefused(RecordRefused):
         super().__init__([f for i in sorted(refusals) for f in refusals[i]])
 
 
-def version_picker(unit_ids: Iterable[int]):
-    """`version_on` for many dates of a few units with one query (same choice: lowest pk)."""
+def version_picker(unit_ids: Iterable[int] | None):
+    """`version_on` for many dates of a few units with one query (same choice: lowest pk);
+    `None`: of every unit."""
     from tochuc.units.models import UnitVersion
 
     by_unit: dict[int, list] = {}
-    for v in UnitVersion.objects.filter(unit_id__in=set(unit_ids)).order_by("pk"):
+    versions = UnitVersion.objects.all() if unit_ids is None else UnitVersion.objects.filter(unit_id__in=set(unit_ids))
+    for v in versions.order_by("pk").iterator(chunk_size=5000):
         by_unit.setdefault(v.unit_id, []).append(v)
 
     def pick(unit_id: int | None, day: dt.date):

@@ -909,13 +909,14 @@ class Importer:
                 live_events().filter(person_id__in=chunk).values_list("person_id", "kind", "subtype", "effective_on", "unit_id")
             )
         mergers = MergersByDay(load_mergers())
-        # every unit the events name, with its versions, once: the rules ask for many dates
-        version = version_picker([u.pk for u in self.db_units.values()])
+        # every unit's versions, once: the rules ask for many dates, the cap on excellent ratings
+        # for the units above the ones the events name too
+        version = version_picker(None)
         touched: list[int] = []
         total = sum(len(v) for v in by_person.values())
         codes = list(by_person)
         sink = EventSink()
-        with judging_in_batch():  # the tree is complete, and every rating goes through event_record_many
+        with judging_in_batch(version):  # the tree is complete, and every rating goes through event_record_many
             self._judge_people(codes, by_person, people, existing, mergers, version, touched, total, sink)
             sink.flush()
         self.progress("Ghi sự kiện", total, total)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -163,7 +163,8 @@ class _Tally:
 class _Batch:
     """What the cap rule read, kept while a batch is judged (see `judging_in_batch`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: Callable[[int, dt.date], Any] | None = None) -> None:
+        self.version = version  # `version_on` answered from memory (the tree does not change in a batch)
         self.orgs: dict[tuple[int, dt.date], Any] = {}
         # (grassroots unit id, year) -> person id -> rating, for the ratings of its subtree on 31/12
         self.ratings: dict[tuple[int, int], _Tally] = {}
@@ -180,14 +181,16 @@ _batch: ContextVar[_Batch | None] = ContextVar("evaluation_batch", default=None)
 
 
 @contextmanager
-def judging_in_batch() -> Iterator[None]:
+def judging_in_batch(version: Callable[[int, dt.date], Any] | None = None) -> Iterator[None]:
     """Judge many ratings without re-reading, for each, what earlier ratings already counted.
 
     For the importer's person events: while this is open the unit tree must not change, and every
     rating written must go through `ratings_written` (event_record_many does this). The cap rule
     then reads each organisation's tree and ratings of a year once, and adds the ratings written
-    since: the same counts as the query it replaces, which reads the log each time."""
-    token = _batch.set(_Batch())
+    since: the same counts as the query it replaces, which reads the log each time. A caller that
+    holds every unit's versions passes `version(unit_id, day)` (`events.services.version_picker`):
+    the grassroots organisation of a unit is then found without a query."""
+    token = _batch.set(_Batch(version))
     try:
         yield
     finally:
@@ -214,7 +217,7 @@ def grassroots_of(unit_id: int, on: dt.date):
     if batch is not None:
         key = (unit_id, on)
         if key not in batch.orgs:
-            batch.orgs[key] = _grassroots_of(unit_id, on)
+            batch.orgs[key] = _grassroots_of(unit_id, on) if batch.version is None else _grassroots_in(batch.version, unit_id, on)
         return batch.orgs[key]
     return _grassroots_of(unit_id, on)
 
@@ -226,6 +229,20 @@ def _grassroots_of(unit_id: int, on: dt.date):
     for version in ancestors(unit_id, on=on):
         if version.kind in GRASSROOTS_KINDS:
             found = version
+    return found
+
+
+def _grassroots_in(version: Callable[[int, dt.date], Any], unit_id: int, on: dt.date):
+    """`_grassroots_of` with the versions from memory: the unit's version on the day, then the
+    versions on that day of the units on its path (as `units.selectors.ancestors` reads them)."""
+    own = version(unit_id, on)
+    if own is None:
+        return None
+    found = None
+    for segment in own.path.split("."):
+        v = version(int(segment), on) if segment else None
+        if v is not None and v.kind in GRASSROOTS_KINDS:
+            found = v
     return found
 
 
