@@ -138,8 +138,12 @@ def _append_only_triggers(request):
 @pytest.fixture(autouse=True)
 def _fresh_report_frames():
     """Each test builds its own tree; rolled-back ids may be reused by the next test, so the
-    report's cache of resolved trees (keyed by a fingerprint of the unit versions) starts empty."""
+    report's cache of resolved trees (keyed by a fingerprint of the unit versions) and the cached
+    figures (keyed by the heads of the logs) start empty."""
+    from django.core.cache import cache
+
     from tochuc.reports import selectors
 
     selectors._TREES.clear()
+    cache.clear()
     yield

@@ -70,7 +70,7 @@ def annual(request: HttpRequest, unit: Annotated[Text, Query(min_length=1, max_l
         return error_response(422, MSG_YEAR.format(value=year, last=last), fields=[{"field": "year", "message": MSG_YEAR.format(value=year, last=last)}])
     root = _unit(request, unit, dt.date(year, 12, 31))
     try:
-        report = build_annual(scope=request.scope, code=root.code, year=year)  # type: ignore[attr-defined]
+        report = build_annual(scope=request.scope, code=root.code, year=year, cached=True)  # type: ignore[attr-defined]
     except ReportError as exc:
         return error_response(404, exc.message)
     return report.to_json()

@@ -704,11 +704,14 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
 
 
 def has_data(frame: Frame, results: dict[str, FigureResult]) -> bool:
-    """Whether anything at all was recorded for this scope and period."""
+    """Whether anything at all was recorded for this scope and period: judged on the members and
+    events, since the catalogue of posts and the planning lists exist whatever the period."""
     return any(
         r.value
         for r in results.values()
-        if isinstance(r.value, int) and not r.key.endswith(".target")
+        if isinstance(r.value, int)
+        and not r.key.endswith(".target")
+        and get_def(frame, r.key).source != Source.CADRES
     )
 
 

@@ -16,7 +16,7 @@ from tochuc.accounts import scoping
 from tochuc.accounts.access import log_access
 from tochuc.lib.dates import format_date, parse_date
 from tochuc.reports import figures as F
-from tochuc.reports.annual import build_annual, display, result_of, rows_of, with_cadres
+from tochuc.reports.annual import build_annual, cached_results, display, result_of, rows_of
 from tochuc.reports.exporters import (
     BREAKDOWN_COLUMNS,
     CORE_KEYS,
@@ -28,7 +28,6 @@ from tochuc.reports.exporters import (
 from tochuc.reports.selectors import (
     ReportError,
     build_frame,
-    compute_all,
     get_def,
     has_data,
 )
@@ -132,8 +131,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         frame = build_frame(scope=request.scope, code=unit.code, period=period)  # type: ignore[attr-defined]
     except ReportError as exc:
         return _error(request, "reports/dashboard.html", exc.message)
-    base = compute_all(frame)
-    results = with_cadres(frame, base)
+    results = cached_results(frame)
     query = _query(unit, period)
     sections: dict[str, list] = {title: [] for title in F.SECTIONS.values()}
     for r in results.values():
@@ -173,7 +171,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "breakdown": breakdown,
         "query": query,
-        "empty": not has_data(frame, base),
+        "empty": not has_data(frame, results),
         "zero_sections": {
             t for t, rows in sections.items() if any(not f["value"] and not f["core"] for f in rows)
         },
@@ -277,7 +275,7 @@ def _load_annual(request: HttpRequest, action: str):
     unit = _unit(request)
     _allowed(request, unit, period, action)
     try:
-        report = build_annual(scope=request.scope, code=unit.code, year=period.start.year)  # type: ignore[attr-defined]
+        report = build_annual(scope=request.scope, code=unit.code, year=period.start.year, cached=True)  # type: ignore[attr-defined]
     except ReportError as exc:
         return render(
             request,
