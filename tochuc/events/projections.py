@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection, models
+
 from tochuc.events import headcounts
 from tochuc.events.fold import EventData, Mergers, PersonFold, fold_person
 from tochuc.events.kinds import UNIT_TREE_KINDS
@@ -123,6 +125,46 @@ def fold_people(people: Sequence[Person], mergers: Mergers | None = None) -> Per
     return out
 
 
+# Field types `insert_rows` writes as they are (dates adapted): the projection rows have no others
+_PLAIN_FIELDS = frozenset({
+    "CharField", "TextField", "DateField", "IntegerField", "PositiveSmallIntegerField",
+    "SmallIntegerField", "BooleanField", "ForeignKey", "OneToOneField",
+})
+
+
+def insert_rows(model: type[models.Model], objs: Sequence[models.Model], *, batch: int = 5000) -> None:
+    """Insert projection rows as `bulk_create` would, without its per-value preparation: one
+    `executemany` per `batch` rows, `COPY` on PostgreSQL. For models whose fields are plain
+    (text, numbers, dates, foreign keys); the rows get no primary key back."""
+    # every column but a generated id (PersonState's key is its person)
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type() in ("AutoField", "BigAutoField"))]
+    unknown = [f.name for f in fields if f.get_internal_type() not in _PLAIN_FIELDS]
+    if unknown:
+        raise ValueError(f"insert_rows: {model.__name__} has fields it cannot write: {unknown}")
+    if not objs:
+        return
+    attnames = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for o in objs:
+                    copy.write_row([getattr(o, a) for a in attnames])
+            return
+        dates = {i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"}
+        day = connection.ops.adapt_datefield_value
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for start in range(0, len(objs), batch):
+            cursor.executemany(
+                sql,
+                [
+                    [day(v) if i in dates else v for i, v in enumerate(getattr(o, a) for a in attnames)]
+                    for o in objs[start : start + batch]
+                ],
+            )
+
+
 def write_person_rows(person_ids: Sequence[int], rows: PersonRows, *, replace: bool = True) -> None:
     # the year-end headcounts follow the intervals in the same transaction
     headcounts.adjust(person_ids if replace else (), rows.memberships)
@@ -131,9 +173,9 @@ def write_person_rows(person_ids: Sequence[int], rows: PersonRows, *, replace: b
         Membership.objects.filter(person_id__in=person_ids).delete()
         PositionHolding.objects.filter(person_id__in=person_ids).delete()
         PersonState.objects.filter(person_id__in=person_ids).delete()
-    Membership.objects.bulk_create(rows.memberships, batch_size=2000)
-    PositionHolding.objects.bulk_create(rows.holdings, batch_size=2000)
-    PersonState.objects.bulk_create(rows.states, batch_size=2000)
+    insert_rows(Membership, rows.memberships)
+    insert_rows(PositionHolding, rows.holdings)
+    insert_rows(PersonState, rows.states)
 
 
 def refresh_people(person_ids: Iterable[int], mergers: Mergers | None = None) -> None:

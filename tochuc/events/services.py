@@ -8,6 +8,7 @@ events at once.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -130,13 +131,16 @@ class MergersByDay(dict):
 
     def __init__(self, mergers: Mapping[int, tuple[dt.date, int]]) -> None:
         super().__init__(mergers)
-        self._known: dict[dt.date, tuple[dict, frozenset]] = {}
+        self._dates = sorted({on for on, _ in self.values()})
+        # by the number of merger dates up to the day: what is known changes only on those dates
+        self._known: dict[int, tuple[dict, frozenset]] = {}
 
     def _on(self, day: dt.date) -> tuple[dict, frozenset]:
-        found = self._known.get(day)
+        passed = bisect.bisect_right(self._dates, day)
+        found = self._known.get(passed)
         if found is None:
             known = {unit: m for unit, m in self.items() if m[0] <= day}
-            found = self._known[day] = (known, frozenset(self.keys() - known.keys()))
+            found = self._known[passed] = (known, frozenset(self.keys() - known.keys()))
         return found
 
     def known_on(self, day: dt.date) -> dict:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.core.models import audit, audit_many
 from tochuc.events.models import PersonState
+from tochuc.events.projections import insert_rows
 from tochuc.lib.cccd import check_national_id
 from tochuc.lib.vntext import fold, normalize_name
 from tochuc.people.models import Person, Sex
@@ -188,7 +189,7 @@ def person_create_many(
         out.append((person, findings))
     if created:
         Person.objects.bulk_create(created, batch_size=500)
-        PersonState.objects.bulk_create([PersonState(person=p, unit=p.registered_unit) for p in created], batch_size=1000)
+        insert_rows(PersonState, [PersonState(person_id=p.pk, unit_id=p.registered_unit_id) for p in created])
         audit_many(
             by=by, action="person.create",
             entries=[(p, {k: str(getattr(p, k)) for k in PROFILE_FIELDS if k != "national_id"}) for p in created],
