@@ -125,12 +125,39 @@ def main(argv: list[str] | None = None) -> int:
         "--import-unit", default="", help="chỉ xuất/nhập cây của đơn vị này (mặc định: toàn bộ)"
     )
     sub.add_parser("write", help="chỉ viết lại bench/RESULTS.md từ bench/results/*.json")
+    explain = sub.add_parser(
+        "explain", help="báo cáo năm của một đơn vị: các truy vấn chậm nhất và kế hoạch của chúng"
+    )
+    explain.add_argument(
+        "--scale", default="city", choices=("tiny", "small", "city", "province", "national")
+    )
+    explain.add_argument("--db", default="postgres", choices=("sqlite", "postgres"))
+    explain.add_argument("--unit", required=True, help="mã đơn vị, vd. TW")
+    explain.add_argument("--year", type=int, default=2024)
+    explain.add_argument("--top", type=int, default=3)
     args = parser.parse_args(argv)
 
     from bench import results as R
 
     if args.command == "write":
         R.write_markdown(RESULTS_DIR, BENCH / "RESULTS.md")
+        return 0
+
+    if args.command == "explain":
+        setup_django(database_env(args.scale, args.db))
+        from bench import harness
+        from tochuc.reports.annual import build_annual
+
+        t0 = time.monotonic()
+        slow = harness.slowest_queries(
+            lambda: build_annual(scope=None, code=args.unit, year=args.year, allow_empty=True),
+            top=args.top,
+        )
+        say(
+            f"báo cáo năm {args.unit} {args.year} và EXPLAIN: {time.monotonic() - t0:.1f} s (tải {os.getloadavg()[0]:.2f})"
+        )
+        for q in slow:
+            print(f"-- {q['ms']:.0f} ms\n{q['sql']}\n" + "\n".join(q["plan"]) + "\n")
         return 0
 
     env = ensure_data(args.scale, args.db, args.until)
@@ -172,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             extra["report_script"] = (proc.stdout + proc.stderr[-1000:]).strip().splitlines()
         except subprocess.TimeoutExpired as exc:
             out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-            extra["report_script"] = [*out.strip().splitlines(), f"(dừng sau {limit:.0f} s: quá thời gian cho phép)"]
+            extra["report_script"] = [
+                *out.strip().splitlines(),
+                f"(dừng sau {limit:.0f} s: quá thời gian cho phép)",
+            ]
     if args.do_import:
         from bench import importing
 

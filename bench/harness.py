@@ -174,7 +174,9 @@ def pick_units(year: int) -> Picks:
     # roots (bench_user); a province merged since (province scale: ST, HG into CT in 2025) is
     # out of that scope and its pages answer 404.
     today = set(
-        UnitVersion.objects.filter(valid_on(timezone.localdate()), depth=0).values_list("unit_id", flat=True)
+        UnitVersion.objects.filter(valid_on(timezone.localdate()), depth=0).values_list(
+            "unit_id", flat=True
+        )
     )
     roots = [r for r in roots if r[0] in today] or roots
     sizes = dict(
@@ -184,7 +186,9 @@ def pick_units(year: int) -> Picks:
         .order_by()
         .values_list("unit_id", "n")
     )
-    totals = subtree_sizes(current.values_list("unit_id", "path").iterator(chunk_size=20_000), sizes)
+    totals = subtree_sizes(
+        current.values_list("unit_id", "path").iterator(chunk_size=20_000), sizes
+    )
 
     def size(path: str) -> int:
         return totals.get(path, 0)
@@ -241,7 +245,9 @@ def bench_user(n: int = 0):
         from tochuc.units.models import Unit
 
         for unit in Unit.objects.filter(pk__in=current - roots):
-            grant_revoke(by=None, user=user, unit=unit, reason="bench: không còn là gốc cây hôm nay")
+            grant_revoke(
+                by=None, user=user, unit=unit, reason="bench: không còn là gốc cây hôm nay"
+            )
         for unit in Unit.objects.filter(pk__in=roots - current):
             grant_add(by=None, user=user, unit=unit, role="specialist")
     return user
@@ -491,6 +497,34 @@ def rollup_section(res: Results, *, runs: int, warmup: int) -> None:
             rolled,
         )
     )
+
+
+def slowest_queries(fn: Callable[[], Any], *, top: int = 3) -> list[dict[str, Any]]:
+    """Run `fn` once with the query log on, then EXPLAIN (ANALYZE, BUFFERS) its `top` slowest
+    queries (PostgreSQL; SQLite: EXPLAIN QUERY PLAN): what bench/analysis.md quotes as the
+    measured cause of a slow measurement."""
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    ranked = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:top]
+    out = []
+    with connection.cursor() as cur:
+        for q in ranked:
+            sql = q["sql"]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                out.append({"ms": float(q["time"]) * 1000, "sql": sql, "plan": []})
+                continue
+            if connection.vendor == "postgresql":
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            else:
+                cur.execute("EXPLAIN QUERY PLAN " + sql)
+            out.append(
+                {
+                    "ms": float(q["time"]) * 1000,
+                    "sql": sql,
+                    "plan": [" ".join(str(c) for c in row) for row in cur.fetchall()],
+                }
+            )
+    return out
 
 
 def planner_statistics(*, analyze: bool) -> str:

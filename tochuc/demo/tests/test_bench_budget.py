@@ -58,3 +58,11 @@ def test_the_rewrite_keeps_a_section_written_by_hand(tmp_path: Path):
     )
     results.write_markdown(tmp_path / "results", out)
     assert out.read_text(encoding="utf-8") == results.INTRO + "\n## Ghi tay của trưởng nhóm\n\nmột dòng\n\n## Phân tích\n\nđã có\n"
+
+
+def test_the_slowest_queries_come_with_their_plan(db):
+    from tochuc.units.models import Unit
+
+    slow = harness.slowest_queries(lambda: (list(Unit.objects.filter(code="X")), Unit.objects.count()), top=1)
+    assert len(slow) == 1
+    assert "units_unit" in slow[0]["sql"] and slow[0]["plan"]
