@@ -355,6 +355,26 @@ def version_picker(unit_ids: Iterable[int] | None):
                 return v
         return None
 
+    # (paths, unit ids) of the versions valid on a day, sorted by path
+    paths_on: dict[dt.date, tuple[list[str], list[int]]] = {}
+
+    def subtree(unit_id: int, day: dt.date) -> list[int]:
+        """`units.selectors.subtree_unit_ids` among the units read: the unit and those whose
+        path on `day` starts with its path (the same binary range as `path_prefix`)."""
+        own = pick(unit_id, day)
+        if own is None:
+            return []
+        if day not in paths_on:
+            rows = sorted(
+                (v.path, v.unit_id) for versions in by_unit.values() for v in versions
+                if v.valid_from <= day and (v.valid_to is None or v.valid_to > day)
+            )
+            paths_on[day] = ([p for p, _ in rows], [u for _, u in rows])
+        paths, ids = paths_on[day]
+        return ids[bisect.bisect_left(paths, own.path) : bisect.bisect_left(paths, own.path[:-1] + "/")]
+
+    if unit_ids is None:
+        pick.subtree = subtree  # type: ignore[attr-defined]  # every unit read: a subtree is complete
     return pick
 
 

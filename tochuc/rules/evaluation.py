@@ -175,6 +175,11 @@ class _Batch:
         # from the log later adds them (again, for those already inserted: the same last rating wins)
         self.written: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)  # (order, person, rating)
         self.order = 0
+        # Whether the log held ratings of people when the batch began: if not, every rating it
+        # holds later is one the batch wrote, and a tally needs no query.
+        from tochuc.events.projections import live_events
+
+        self.ratings_before = live_events().filter(kind="evaluation", person__isnull=False).exists()
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("evaluation_batch", default=None)
@@ -255,22 +260,33 @@ def cap_check(*, org, year: int, changes: dict[int, str] | None = None) -> CapCh
     dec31 = dt.date(year, 12, 31)
     batch = _batch.get()
     tally = batch.ratings.get((org.unit_id, year)) if batch is not None else None
-    if tally is None:
-        subtree = subtree_unit_ids(org.unit_id, on=dec31)
-        tally = _Tally(
-            dict(
-                live_events()
-                .filter(kind="evaluation", year=year, person__isnull=False, unit_id__in=subtree)
-                .order_by("id")
-                .values_list("person_id", "subtype")
-            )
-        )
-        if batch is not None:
-            batch.ratings[(org.unit_id, year)] = tally
-            for row in subtree:
-                batch.counted_in[(row["unit_id"], year)].append(tally)
-            for _, person_id, rating in sorted(w for row in subtree for w in batch.written.get((row["unit_id"], year), ())):
-                tally.set(person_id, rating)
+    if tally is None and batch is None:
+        tally = _Tally(dict(
+            live_events()
+            .filter(kind="evaluation", year=year, person__isnull=False, unit_id__in=subtree_unit_ids(org.unit_id, on=dec31))
+            .order_by("id")
+            .values_list("person_id", "subtype")
+        ))
+    elif tally is None:
+        assert batch is not None
+        # the same units and rows as above, from what the batch holds when it can
+        in_memory = getattr(batch.version, "subtree", None)
+        units = in_memory(org.unit_id, dec31) if in_memory else [row["unit_id"] for row in subtree_unit_ids(org.unit_id, on=dec31)]
+        stored: dict[int, str] = {}
+        if batch.ratings_before:  # else every rating in the log is one the batch wrote (below)
+            for start in range(0, len(units), 900):
+                stored.update(
+                    live_events()
+                    .filter(kind="evaluation", year=year, person__isnull=False, unit_id__in=units[start : start + 900])
+                    .order_by("id")
+                    .values_list("person_id", "subtype")
+                )
+        tally = _Tally(stored)
+        batch.ratings[(org.unit_id, year)] = tally
+        for unit_id in units:
+            batch.counted_in[(unit_id, year)].append(tally)
+        for _, person_id, rating in sorted(w for unit_id in units for w in batch.written.get((unit_id, year), ())):
+            tally.set(person_id, rating)
     counts = tally.with_changes(changes or {})
     return CapCheck(year, org.unit_id, org.name, counts["excellent"], counts["good"], int(param("excellent_cap_percent")))
 

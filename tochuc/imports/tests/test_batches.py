@@ -191,3 +191,21 @@ def test_units_founded_together_are_judged_as_successive_unit_found_calls(tree):
         ("CT.CR.02", "CT.CR", on, {"name": "Chi bộ Mới", "unit_kind": "branch"}, "import"),
     ]
     assert "Không có khác biệt" in rebuild_check()
+
+
+def test_the_cap_counts_the_ratings_stored_before_the_import_with_those_it_writes(tree, tmp_path, make_person, record, tiny_sink):
+    """Five "good" ratings of 2019 already recorded in CT.NK.01 allow one "excellent": of two
+    imported excellent ratings (different people, different batches), the second exceeds it."""
+    for i in range(5):
+        p = make_person(f"Đã Có {i}", code=f"OLD{i}")
+        record(p, "admission", dt.date(2015, 5, 19), unit=tree["CT.NK.01.02"])
+        record(p, "evaluation", dt.date(2019, 12, 20), subtype="good", unit=tree["CT.NK.01.02"], year=2019)
+    people = [[f"DV{i}", f"Người Thứ {i}", "15/03/1990", "Nữ", ""] for i in (1, 2)]
+    events = []
+    for i in (1, 2):
+        events.append([f"DV{i}", "Kết nạp đảng viên", "", "19/05/2015", "CT.NK.01.01", "", None, ""])
+        events.append([f"DV{i}", "Đánh giá, xếp loại chất lượng", "Hoàn thành xuất sắc nhiệm vụ", "20/12/2019", "CT.NK.01.01", "", 2019, ""])
+    path = book(tmp_path / "cap.xlsx", {"Người": [PEOPLE_HEADER, *people], "Sự kiện": [EVENTS_HEADER, *events]})
+    outcome = import_workbook(path)
+    assert [(p.row, p.level, p.code) for p in outcome.problems] == [(5, "unconfirmed", "evaluation.excellent_cap")]
+    assert "là 2, vượt 20% số “Hoàn thành tốt nhiệm vụ” (5): tối đa 1" in outcome.problems[0].message
