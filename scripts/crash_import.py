@@ -5,7 +5,12 @@ For each database (a scratch SQLite file, and a scratch PostgreSQL database when
 given), on a freshly migrated database seeded with a unit tree:
   1. write a CSV folder of N new people and N admissions (codes unique to the run);
   2. start `tochuc import DIR --confirm-warnings` and SIGKILL it after a random delay, drawn
-     between 0 and 1.2 x the time a complete import of a batch of the same size took;
+     between 0 and 1.5 x the time a complete import of a batch of the same size took (the
+     estimate follows the machine: it grows when a kill that late still lands before the write);
+     just before the kill, the database says whether the import's write transaction is open
+     (SQLite: its write lock is held; PostgreSQL: a backend of the database holds a transaction
+     id), so each run reports where the kill landed: before the write, inside it, or after the
+     commit;
   3. check: the people and events counts are either unchanged or grew by exactly N (all or
      nothing), `PRAGMA integrity_check` is ok on SQLite, `tochuc rebuild --check` is clean, and
      `tochuc audit verify` is clean.
@@ -87,6 +92,33 @@ def integrity(env: dict) -> str:
         return db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
+def writing(env: dict) -> bool:
+    """Whether another connection has its write transaction open right now."""
+    path = env.get("TOCHUC_SQLITE_PATH")
+    if path:
+        db = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError as exc:
+            return "locked" in str(exc)
+        finally:
+            db.close()
+    import psycopg
+
+    sql = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+    )
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        return conn.execute(sql).fetchone()[0] > 0
+
+
+def tail(result: subprocess.CompletedProcess) -> str:
+    return (result.stdout[-300:] + " | " + result.stderr[-700:]).strip()
+
+
 def campaign(label: str, env: dict, runs: int, rows: int, workdir: Path, seed: int) -> dict:
     rng = random.Random(seed)
     run(["migrate", "--noinput"], env)
@@ -100,27 +132,38 @@ def campaign(label: str, env: dict, runs: int, rows: int, workdir: Path, seed: i
     started = time.monotonic()
     run(["import", str(probe), "--confirm-warnings"], env)
     full = time.monotonic() - started
-    stats = {"runs": 0, "nothing": 0, "all": 0, "failures": [], "import_seconds": round(full, 1)}
+    stats = {"runs": 0, "nothing": 0, "all": 0, "failures": [], "import_seconds": round(full, 1),
+             "landed": {"before the write": 0, "inside the write": 0, "after the commit": 0, "not killed": 0}}
     last_killed = None
     for i in range(runs):
         batch = workdir / f"{label}-batch{i}"
         write_batch(batch, f"K{i:02d}X", rows, with_units=False)
         before = counts(env)
-        delay = rng.uniform(0.0, full * 1.2)
+        delay = rng.uniform(0.0, full * 1.5)
         proc = subprocess.Popen([*TOCHUC, "import", str(batch), "--confirm-warnings"], env=env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         launched = time.monotonic()
         while proc.poll() is None and time.monotonic() - launched < delay:
             time.sleep(0.05)
         killed = proc.poll() is None
+        in_write = killed and writing(env)
         if killed:
             os.kill(proc.pid, signal.SIGKILL)
+            if not in_write and delay > full:
+                full *= 1.25  # slower than the estimate (a loaded machine): reach the write again
         else:
             # The machine got faster (or slower): follow the import's real duration.
             full = 0.5 * full + 0.5 * (time.monotonic() - launched)
         proc.wait()
         after = counts(env)
         stats["runs"] += 1
+        if not killed:
+            landed = "not killed"
+        elif after != before:
+            landed = "after the commit"
+        else:
+            landed = "inside the write" if in_write else "before the write"
+        stats["landed"][landed] += 1
         if after == before:
             stats["nothing"] += 1
             last_killed = batch
@@ -133,11 +176,11 @@ def campaign(label: str, env: dict, runs: int, rows: int, workdir: Path, seed: i
             stats["failures"].append(f"run {i}: integrity_check {check}")
         rebuilt = run(["rebuild", "--check"], env, check=False)
         if rebuilt.returncode != 0:
-            stats["failures"].append(f"run {i}: rebuild --check: {rebuilt.stdout[-500:]}")
+            stats["failures"].append(f"run {i}: rebuild --check: {tail(rebuilt)}")
         chain = run(["audit", "verify"], env, check=False)
         if chain.returncode != 0:
-            stats["failures"].append(f"run {i}: audit verify: {chain.stderr[-300:]}")
-        print(f"[{label}] run {i + 1}/{runs}: kill after {delay:.2f}s ({'killed' if killed else 'finished'}), "
+            stats["failures"].append(f"run {i}: audit verify: {tail(chain)}")
+        print(f"[{label}] run {i + 1}/{runs}: kill after {delay:.2f}s ({landed}), "
               f"people {before[0]} -> {after[0]}", flush=True)
     if last_killed is not None:
         before = counts(env)
