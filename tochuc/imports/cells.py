@@ -8,6 +8,7 @@ and stripped of its leading zero, which is detected and explained rather than gu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -73,6 +74,9 @@ def _number_text(value: int | float) -> str:
 
 
 def to_text(value: Any) -> str:
+    if type(value) is str:  # every CSV cell and most sheet cells: the common case first
+        text = value.strip()
+        return text[1:] if text[:1] == "'" and text[1:].startswith(FORMULA_TRIGGERS) else text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -120,9 +124,13 @@ def to_date(value: Any) -> dt.date | None:
     if len(text) > 10 and text[4:5] == "-" and text[10:11] in ("T", " "):
         text = text[:10]
     try:
-        return parse_date(text)
+        return _parse_date(text)
     except ValueError as exc:
         raise CellError(str(exc)) from None
+
+
+# a history repeats its dates on thousands of rows; a wrong date is not cached (it raises)
+_parse_date = functools.lru_cache(maxsize=1 << 16)(parse_date)
 
 
 def to_int(value: Any) -> int | None:

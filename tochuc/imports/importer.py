@@ -44,6 +44,7 @@ from tochuc.cadres.models import (
     StateManagement,
 )
 from tochuc.cadres.services import post_create, post_standard_set
+from tochuc.core.db import analyze
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.core.models import audit
 from tochuc.events.fold import KIND_ORDER, EventData
@@ -146,6 +147,8 @@ Progress = Callable[[str, int, int | None], None]
 PEOPLE_BATCH = 500
 # Accepted events held before one insert (EventSink): a few thousand rows a statement
 SINK_ROWS = 5000
+# An import of this many rows ends with ANALYZE (VACUUM ANALYZE on PostgreSQL): see core.db.analyze
+ANALYZE_AFTER_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -367,6 +370,11 @@ class Importer:
                     audit(by=self.by, action="import", obj=self.by, changes={"created": dict(self.outcome.created)})
         except _Rollback:
             pass
+        if self.outcome.committed and sum(self.outcome.created.values()) and self.outcome.rows_read >= ANALYZE_AFTER_ROWS:
+            # a large load leaves the planner without statistics for what it wrote
+            self.progress("Cập nhật thống kê cơ sở dữ liệu", 0, 1)
+            analyze()
+            self.progress("Cập nhật thống kê cơ sở dữ liệu", 1, 1)
         return self.outcome
 
     # --- stage 1: read ---

@@ -209,3 +209,16 @@ def test_the_cap_counts_the_ratings_stored_before_the_import_with_those_it_write
     outcome = import_workbook(path)
     assert [(p.row, p.level, p.code) for p in outcome.problems] == [(5, "unconfirmed", "evaluation.excellent_cap")]
     assert "là 2, vượt 20% số “Hoàn thành tốt nhiệm vụ” (5): tối đa 1" in outcome.problems[0].message
+
+
+def test_a_large_import_ends_by_refreshing_the_planner_statistics_and_a_dry_run_does_not(tree, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 12)
+    monkeypatch.setattr(importer, "analyze", lambda: calls.append("analyze"))
+    path = people_book(tmp_path)  # 3 people and 9 events: 12 rows
+    assert import_workbook(path, dry_run=True).summary() == "Kiểm tra thử, chưa ghi gì: sẽ nhập 3 người, 9 sự kiện"
+    assert calls == []
+    assert import_workbook(path).committed
+    assert calls == ["analyze"]
+    assert import_workbook(path).summary().startswith("Không có gì thay đổi")  # no statistics to refresh
+    assert calls == ["analyze"]
