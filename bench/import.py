@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/import.py [--scale city|small|tiny] [--backends sqlite,postgres]
                                      [--formats xlsx,csv] [--workdir DIR] [--dry-run]
+    .venv/bin/python bench/import.py --export-from URL [--unit CODE] [--name NAME] ...
+
+With `--export-from` (a database URL, e.g. the benchmark city `postgres://…/bench_city`), no demo
+is generated: that database is exported (`tochuc export`, the subtree of `--unit` or everything)
+and the files imported as they are, without cleaning (the import must commit, or the run says
+how many rows were refused). Each result gives the events per second of CPU and of wall time.
 
 Steps: (1) generate the demo (`tochuc demo --scale S`) into a scratch SQLite file, (2) export it
 (`tochuc export` to .xlsx and to a CSV folder), (3) for each backend and format, create an empty
@@ -67,9 +73,15 @@ def child(path: str, dry_run: bool, trace: bool) -> None:
         path
     )
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
+    events = outcome.created["events"] + outcome.unchanged["events"]
     result = {
         "wall_s": round(wall, 1),
-        "cpu_s": round(time.process_time() - cpu0, 1),
+        "cpu_s": round(cpu, 1),
+        "events": events,
+        "events_per_cpu_s": round(events / cpu) if cpu else None,
+        "events_per_wall_s": round(events / wall) if wall else None,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "rows": outcome.rows_read,
         "rows_per_s": round(outcome.rows_read / wall) if wall else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -151,6 +163,9 @@ def main() -> None:
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench-import"))
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--export-from", help="export this database instead of generating a demo")
+    parser.add_argument("--unit", default="", help="with --export-from: the subtree to export")
+    parser.add_argument("--name", default="", help="with --export-from: the files' name (default: the unit or 'all')")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -160,6 +175,9 @@ def main() -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     base = dict(os.environ)
+    if args.export_from:
+        measure_export(args, workdir, base)
+        return
     source = backend_env(base, "sqlite", workdir, f"source-{args.scale}")
     xlsx, csv_dir = workdir / f"{args.scale}.xlsx", workdir / f"{args.scale}-csv"
     if not xlsx.exists():
@@ -209,6 +227,33 @@ def main() -> None:
     (workdir / f"results-{args.scale}.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1)
     )
+
+
+def measure_export(args: argparse.Namespace, workdir: Path, base: dict[str, str]) -> None:
+    """Export a database (a subtree), import the files into empty databases, print the results."""
+    name = args.name or args.unit or "all"
+    xlsx, csv_dir = workdir / f"{name}.xlsx", workdir / f"{name}-csv"
+    source = dict(base, DATABASE_URL=args.export_from)
+    scope = ["--unit", args.unit] if args.unit else []
+    for fmt, target in (("xlsx", str(xlsx)), ("csv", f"{csv_dir}/")):
+        if fmt in args.formats.split(",") and not Path(target.rstrip("/")).exists():
+            t = time.perf_counter()
+            run([TOCHUC, "export", target, *scope], source)
+            print(f"export {fmt}: {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    results = []
+    for backend in args.backends.split(","):
+        for fmt in args.formats.split(","):
+            env = backend_env(base, backend, workdir, f"target-{name}")
+            fresh(backend, env, workdir, f"target-{name}")
+            path = str(xlsx) if fmt == "xlsx" else f"{csv_dir}/"
+            cmd = [sys.executable, __file__, "--child", path] + (["--dry-run"] if args.dry_run else [])
+            print(f"== {backend} {fmt}", file=sys.stderr)
+            out = run(cmd, env, stdout=subprocess.PIPE).stdout.strip().splitlines()[-1]
+            result = {"backend": backend, "format": fmt, "data": name, **json.loads(out)}
+            result["refused_rows"] = len(result.pop("refused_rows", []))
+            results.append(result)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    (workdir / f"results-{name}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
