@@ -1,0 +1,105 @@
+"""D3: the import parser never crashes. Whatever the bytes, `import_workbook` answers with its own
+outcome (written, or refused with the problems named), never another exception, and a dry run
+writes nothing.
+
+Hypothesis drives three mutators of a valid workbook, in the manner of OSS-Fuzz's openpyxl
+harness (random bytes handed to `load_workbook`), with fixed seeds (`derandomize`) so that CI is
+never flaky: bytes of the stored file changed, bytes of one decompressed XML part changed (reaches
+the XML parsers behind a valid zip), and arbitrary cell values (Unicode, formulas, dates as text,
+numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tochuc.events.models import Event
+from tochuc.imports.importer import Outcome, import_workbook
+from tochuc.imports.tests.books import EVENTS_HEADER, PEOPLE_HEADER, book, simple_book
+from tochuc.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+PARTS = [
+    "[Content_Types].xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/worksheets/sheet1.xml",
+    "xl/worksheets/sheet2.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+]
+EDITS = st.lists(st.tuples(st.integers(0, 2**20), st.binary(min_size=0, max_size=8)), min_size=1, max_size=8)
+
+
+def edit(data: bytes, edits: list[tuple[int, bytes]]) -> bytes:
+    """Overwrite (or, past the end, append) a few runs of bytes."""
+    out = bytearray(data)
+    for at, chunk in edits:
+        at = at % (len(out) + 1)
+        out[at : at + len(chunk)] = chunk
+    return bytes(out)
+
+
+@pytest.fixture
+def valid(tmp_path) -> bytes:
+    return simple_book(tmp_path / "goc.xlsx").read_bytes()
+
+
+def dry_run(path) -> Outcome:
+    before = (Person.objects.count(), Event.objects.count())
+    outcome = import_workbook(path, dry_run=True)
+    assert isinstance(outcome, Outcome)
+    assert not outcome.committed
+    assert (Person.objects.count(), Event.objects.count()) == before
+    return outcome
+
+
+@FUZZ
+@given(edits=EDITS)
+def test_changed_bytes_of_the_file_give_an_outcome_never_a_crash(tree, tmp_path, valid, edits):
+    path = tmp_path / "tep.xlsx"
+    path.write_bytes(edit(valid, edits))
+    dry_run(path)
+
+
+@FUZZ
+@given(part=st.sampled_from(PARTS), edits=EDITS)
+def test_changed_bytes_of_an_xml_part_give_an_outcome_never_a_crash(tree, tmp_path, valid, part, edits):
+    path = tmp_path / "tep.xlsx"
+    with zipfile.ZipFile(io.BytesIO(valid)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, edit(data, edits) if info.filename == part else data)
+    dry_run(path)
+
+
+# Any text a spreadsheet can hold (openpyxl itself refuses to write other control characters).
+WRITABLE = st.characters(blacklist_categories=("Cs",), blacklist_characters=[chr(c) for c in range(32) if c not in (9, 10, 13)])
+CELL = st.one_of(
+    st.text(WRITABLE, max_size=40),
+    st.sampled_from(["=1+1", '=HYPERLINK("http://x","y")', "@SUM(A1)", "31/02/2020", "2020-13-01", "00/00/0000", "CT.NK.01.01"]),
+    st.integers(-(2**63), 2**63),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(min_value=dt.date(1000, 1, 1)),
+    st.none(),
+)
+
+
+@FUZZ
+@given(people=st.lists(st.lists(CELL, max_size=8), max_size=4), events=st.lists(st.lists(CELL, max_size=9), max_size=4))
+def test_arbitrary_cell_values_give_an_outcome_never_a_crash(tree, tmp_path, people, events):
+    path = book(tmp_path / "tep.xlsx", {"Người": [PEOPLE_HEADER, *people], "Sự kiện": [EVENTS_HEADER, *events]})
+    dry_run(path)
