@@ -61,6 +61,7 @@ def person_search(
         )
     return {
         "count": found.paginator.count,
+        "capped": found.capped,
         "page": found.number,
         "pages": found.paginator.num_pages,
         "per_page": per_page,

@@ -142,6 +142,7 @@ class PersonRow(Schema):
 
 class PersonPage(Schema):
     count: int
+    capped: bool = Field(description="true: more people match than were ranked (count is the cap); narrow the name")
     page: int
     pages: int
     per_page: int

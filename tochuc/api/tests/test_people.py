@@ -27,6 +27,7 @@ def test_search_finds_by_name_without_diacritics_and_masks_the_id(personas, trun
     assert response.status_code == 200
     assert response.json() == {
         "count": 1,
+        "capped": False,
         "page": 1,
         "pages": 1,
         "per_page": 50,

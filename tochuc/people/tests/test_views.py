@@ -359,6 +359,25 @@ def test_search_is_paged(client, personas, tree, make_person, record):
     assert result_names(second) == [f"Nguyễn Văn An {i:02d}" for i in range(50, 55)]
 
 
+def test_a_very_common_name_ranks_the_first_matches_found_and_says_so(client, personas, tree, make_person, record, monkeypatch):
+    from tochuc.people import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_CAP", 3)
+    for i in range(5):
+        person = make_person(f"Nguyễn Văn An {i:02d}")
+        record(person, "admission", dt.date(2019, 3, 2), unit=tree["CT.NK.01.01"])
+    login(client, personas.city_admin)
+    response = client.get("/nguoi/tim/", {"q": "nguyen van an"})
+    assert result_names(response) == ["Nguyễn Văn An 00", "Nguyễn Văn An 01", "Nguyễn Văn An 02"]
+    assert (
+        "Tìm thấy hơn 3 người. Danh sách chỉ xếp 3 người đầu tiên tìm được: hãy gõ thêm tên đệm hoặc tên để thu hẹp."
+        in text(response)
+    )
+    assert AccessLog.objects.get(action="search").detail == {"q": "nguyen van an", "found": 3}
+    # below the cap nothing is said
+    assert "hơn" not in text(client.get("/nguoi/tim/", {"q": "nguyen van an 04"}))
+
+
 def test_a_search_by_national_id_is_logged_masked(client, personas, people_to_find):
     login(client, personas.district_specialist).get("/nguoi/tim/", {"q": VALID_ID})
     entry = AccessLog.objects.get(action="search")
