@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +111,8 @@ def check_xlsx(path: Path, limits: Limits) -> None:
             content_types = zf.read("[Content_Types].xml")
             if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
                 raise WorkbookRefused(MSG_MACRO)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, OSError):
+    # zlib.error: a damaged deflate stream (found by tochuc/tests/test_security_fuzz_import.py)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, OSError, zlib.error):
         raise WorkbookRefused(MSG_BAD_ZIP) from None
 
 
@@ -209,7 +211,7 @@ class WorkbookSource:
                         tail = data[-200:]
                         # a match inside the overlap is found twice
                         found = list(dict.fromkeys(found))
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError):
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
                 return []
             return found
 

@@ -16,6 +16,7 @@ import io
 import zipfile
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,7 +56,30 @@ def edit(data: bytes, edits: list[tuple[int, bytes]]) -> bytes:
 
 @pytest.fixture
 def valid(tmp_path) -> bytes:
-    return simple_book(tmp_path / "goc.xlsx").read_bytes()
+    # The same bytes on every run (openpyxl stamps the time in the zip and in docProps), so that
+    # the fixed seeds give the same cases everywhere.
+    with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False):
+        return simple_book(tmp_path / "goc.xlsx").read_bytes()
+
+
+def test_the_seed_workbook_is_the_same_bytes_every_time(tmp_path, valid):
+    with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False):
+        assert simple_book(tmp_path / "lai.xlsx").read_bytes() == valid
+
+
+def test_a_damaged_deflate_stream_is_refused_as_a_broken_zip(db, tmp_path, valid):
+    """The first case the fuzzing found: zlib's own error escaped the zip checks."""
+    with zipfile.ZipFile(io.BytesIO(valid)) as zf:
+        info = zf.getinfo("[Content_Types].xml")
+    data = bytearray(valid)
+    name_length, extra_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little"), int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    data[info.header_offset + 30 + name_length + extra_length] = 0x07  # a last block of the reserved type 3
+    path = tmp_path / "tep.xlsx"
+    path.write_bytes(bytes(data))
+    outcome = dry_run(path)
+    assert [p.line() for p in outcome.problems if p.level == "error"] == [
+        "Lỗi: Tệp: Tệp .xlsx bị hỏng (không đọc được cấu trúc zip)"
+    ]
 
 
 def dry_run(path) -> Outcome:
