@@ -102,3 +102,16 @@ def test_the_bench_reports_on_the_nation_then_levels_under_its_largest_province(
     assert UnitVersion.objects.filter(unit_id=picks.district[0], depth=2).exists()
     user = harness.bench_user()
     assert list(user.grants.values_list("unit__code", flat=True)) == ["TW"]
+
+
+def test_every_bench_section_runs_on_the_nation_and_its_floor_agrees(nation):
+    from bench import harness
+
+    res = harness.run_core(scale="national-tiny", db="test", year=2024, runs=1, warmup=0)
+    assert [r.note for r in res.rows if r.what == "lỗi" or r.note.startswith("lỗi")] == []
+    reports = [r.what for r in res.rows if r.section == "Báo cáo năm (JSON)"]
+    assert [w.split()[0] for w in reports] == ["toàn", "toàn", "cấp", "cơ", "chi"]
+    assert reports[0].endswith(" TW") and reports[1].split()[-1] in PROVINCES
+    # the floor counts what the report counts, the nation's included
+    assert all("≠" not in r.note for r in res.rows if r.section == "Báo cáo năm (JSON)")
+    assert all(r.note.startswith("HTTP 200") for r in res.rows if r.section.startswith("Trang web"))
