@@ -193,9 +193,9 @@ if PRODUCTION and TOCHUC_REQUIRE_2FA == "none":
     raise ImproperlyConfigured("TOCHUC_REQUIRE_2FA=none không được phép ở chế độ production")
 OTP_TOTP_ISSUER = "tochuc"
 # Requests per user per minute on expensive paths (SECURITY.md G2).
-# Seconds the figures of a unit and period are kept for the next user while the logs do not move
-# (reports.annual.cached_results); 0 computes them on every request.
-TOCHUC_FIGURE_CACHE_SECONDS = env_int("TOCHUC_FIGURE_CACHE_SECONDS", 60)
+# Seconds the figures of a unit and period, and a due list, are kept for the next user while the
+# logs do not move (tochuc.core.cache); 0 computes them on every request.
+TOCHUC_RESULT_CACHE_SECONDS = env_int("TOCHUC_RESULT_CACHE_SECONDS", 60)
 TOCHUC_RATE_LIMITS = {
     "export": env_int("TOCHUC_RATE_EXPORT", 30),
     "import": env_int("TOCHUC_RATE_IMPORT", 10),

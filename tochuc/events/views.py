@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tochuc.accounts import scoping
 from tochuc.accounts.access import log_access
+from tochuc.core.cache import computed_once
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.core.views import confirmed_codes, parse_day, require
 from tochuc.events import selectors
@@ -385,7 +386,9 @@ def due(request: HttpRequest) -> HttpResponse:
         days = max(0, min(366, int(request.GET.get("so-ngay", DEFAULT_DAYS))))
     except ValueError:
         days = DEFAULT_DAYS
-    lines = due_for_scope(scope=scope, on=on, days=days)
+    # the same list for everyone with the same roots, until something is recorded
+    roots = tuple(sorted(scope.root_unit_ids))
+    lines = computed_once(("due", roots, on.isoformat(), days), lambda: due_for_scope(scope=scope, on=on, days=days))
     if request.GET.get("xuat") == "xlsx":
         require(scoping.allows(scope.best_role(), "export"))
         log_access(request, action="export", object_type="events.due", object_id=on.isoformat(), rows=len(lines))

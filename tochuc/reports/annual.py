@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Max
 from django.utils import timezone
 
 from tochuc.accounts import scoping
+from tochuc.core.cache import computed_once
 from tochuc.lib.dates import format_date
 from tochuc.lib.numbers import format_decimal, format_int
 from tochuc.reports import figures as F
@@ -162,50 +159,11 @@ def all_results(frame: Frame) -> dict[str, FigureResult]:
     return with_cadres(frame, compute_all(frame))
 
 
-# --- the figures of a frame, kept while the records stay as they are ----------------------------
-
-_computing: dict[str, threading.Lock] = {}
-_computing_guard = threading.Lock()
-
-
-def log_heads() -> tuple[int, int, int]:
-    """The heads of the append-only logs. A figure depends on events, their voids and records that
-    are changed only through services that audit the change (people, targets, posts, planning
-    periods, selections, staffing): any change moves one of the three."""
-    from tochuc.core.models import AuditEntry
-    from tochuc.events.models import Event, EventVoid
-
-    return tuple(m.objects.aggregate(m=Max("id"))["m"] or 0 for m in (Event, EventVoid, AuditEntry))  # type: ignore[return-value]
-
-
 def cached_results(frame: Frame) -> dict[str, FigureResult]:
     """`all_results`, computed once for every user who opens the same unit and period until the
-    records change (the dashboard and the report pages of December).
-
-    The key holds the heads of the logs, so a recorded change is seen by the next request. On
-    PostgreSQL ids are taken before commit: a transaction that commits after one with a later id
-    leaves the heads as they were, so entries also expire after TOCHUC_FIGURE_CACHE_SECONDS (60 s
-    by default; 0 turns the cache off). One request computes while the others for the same key
-    wait for it, rather than all computing at once."""
-    seconds = settings.TOCHUC_FIGURE_CACHE_SECONDS
-    if seconds <= 0:
-        return all_results(frame)
-    heads = ".".join(map(str, log_heads()))
+    records change (`tochuc.core.cache`): the dashboard, the report pages and the API."""
     p = frame.period
-    key = f"tochuc:figures:{frame.root.pk}:{p.start.isoformat()}:{p.end.isoformat()}:{heads}:{timezone.localdate().isoformat()}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    with _computing_guard:
-        lock = _computing.setdefault(key, threading.Lock())
-    with lock:
-        found = cache.get(key)
-        if found is None:
-            found = all_results(frame)
-            cache.set(key, found, seconds)
-    with _computing_guard:
-        _computing.pop(key, None)
-    return found
+    return computed_once(("figures", frame.root.pk, p.start.isoformat(), p.end.isoformat()), lambda: all_results(frame))
 
 
 def with_cadres(frame: Frame, base: dict[str, FigureResult]) -> dict[str, FigureResult]:

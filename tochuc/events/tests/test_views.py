@@ -228,6 +228,29 @@ def test_the_due_page_and_its_xlsx_export_with_formulas_neutralised(client, pers
     assert login(client, personas.outsider).get("/su-kien/viec-can-lam/").content.decode().count("/ghi/") == 0
 
 
+def test_the_due_page_is_computed_once_until_something_is_recorded(client, personas, tree, make_person, record, monkeypatch):
+    from tochuc.events import views
+
+    computed = []
+    real = views.due_for_scope
+
+    def counting(**kwargs):
+        computed.append(kwargs["on"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "due_for_scope", counting)
+    p = make_person("Ngô Thị Mai", birth_date=dt.date(1995, 1, 1), sex="female")
+    record(p, "admission", dt.date(2025, 5, 10), unit=tree["CT.NK.01.01"])
+    login(client, personas.branch_clerk)
+    link = f'href="/su-kien/nguoi/{p.pk}/ghi/recognition/'
+    assert link in client.get("/su-kien/viec-can-lam/").content.decode()
+    assert link in client.get("/su-kien/viec-can-lam/").content.decode()
+    assert len(computed) == 1
+    record(p, "recognition", dt.date(2026, 5, 10), details={"voted_on": "2026-05-20"})
+    assert link not in client.get("/su-kien/viec-can-lam/").content.decode()
+    assert len(computed) == 2
+
+
 def test_a_pending_transfer_is_confirmed_from_the_due_page(client, personas, member, record):
     event = record(member, "transfer", dt.date(2026, 5, 4), subtype="official", unit=member.state.unit, details={"pending": True, "outside_org": "Đảng bộ tỉnh Hậu Giang"})
     login(client, personas.branch_clerk)
