@@ -548,6 +548,22 @@ class ProvincePlan:
         self._by_district: dict[int | None, list[PUnit]] = {}
         for u in self.member_units:
             self._by_district.setdefault(u.district, []).append(u)
+        # The units alive on a day, per pool, change only on a founding or an ending: the
+        # fallback of `pick_branch` reads them per interval between those dates (cached).
+        self._alive: dict[tuple[int | None, int], tuple[list[PUnit], dict[int, int]]] = {}
+        self._bounds: dict[int | None, list[dt.date]] = {}
+
+    def _alive_on(self, key: int | None, pool: list[PUnit], on: dt.date) -> tuple[list[PUnit], dict[int, int]]:
+        """The pool's units alive on `on`, in pool order, and their positions by id."""
+        bounds = self._bounds.get(key)
+        if bounds is None:
+            bounds = self._bounds[key] = sorted({u.founded for u in pool} | {u.ended for u in pool if u.ended is not None})
+        slot = (key, bisect.bisect_right(bounds, on))
+        cached = self._alive.get(slot)
+        if cached is None:
+            alive = [u for u in pool if u.alive(on)]
+            cached = self._alive[slot] = (alive, {u.id: i for i, u in enumerate(alive)})
+        return cached
 
     def pick_branch(self, rng: random.Random, on: dt.date, *, district: int | None = None, exclude: int | None = None) -> PUnit | None:
         """A member unit alive on `on`, weighted by size, optionally in one (old) district."""
@@ -559,8 +575,15 @@ class ProvincePlan:
                 u = self.member_units[bisect.bisect_left(self._cum, rng.random() * self._total)]
             if u.alive(on) and u.id != exclude:
                 return u
-        alive = [u for u in (pool or self.member_units) if u.alive(on) and u.id != exclude]
-        return rng.choice(alive) if alive else None
+        # A uniform choice among the alive units other than `exclude`, drawn exactly as
+        # `rng.choice` over that list would draw it.
+        alive, position = self._alive_on(district if pool else None, pool or self.member_units, on)
+        skip = position.get(exclude) if exclude is not None else None
+        n = len(alive) - (skip is not None)
+        if n == 0:
+            return None
+        i = rng.choice(range(n))
+        return alive[i + 1 if skip is not None and i >= skip else i]
 
     # --- cadre posts -----------------------------------------------------------------------
 
