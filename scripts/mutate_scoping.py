@@ -54,9 +54,11 @@ class Mutant:
 
 
 S, U = "tochuc.accounts.scoping", "tochuc.units.selectors"
-# Left out as equivalent: reading the grant roots' paths of every date instead of the asked one.
-# Paths are made of unit ids, so a root's path of another date names no unit on the asked date
-# but the root's own subtree (in `role_for_unit` it only makes the answer depend on row order).
+# Left out as equivalent: reading the grant roots' paths of every date instead of the asked one
+# (paths are made of unit ids, so a root's path of another date names no unit on the asked date
+# but the root's own subtree; in `role_for_unit` it only makes the answer depend on row order);
+# dropping the path's final "." or widening the SQLite range to "0" (segments are fixed-width,
+# `units.models.path_segment`, so no sibling's path extends another's without its ".").
 MUTANTS = [
     # Who the user is and which grants count
     Mutant("inactive user keeps scope", S, "or not user.is_active:", ":"),
@@ -156,9 +158,10 @@ MUTANTS = [
     Mutant("valid_from bound < for <=", U, "Q(valid_from__lte=day)", "Q(valid_from__lt=day)"),
     Mutant("valid_to bound >= for >", U, "Q(valid_to__gt=day)", "Q(valid_to__gte=day)"),
     Mutant("open-ended versions only", U, "(Q(valid_to__isnull=True) | Q(valid_to__gt=day))", "Q(valid_to__isnull=True)"),
-    Mutant("siblings share a prefix (SQLite)", U, 'Q(path__gte=prefix, path__lt=prefix[:-1] + "/")', 'Q(path__gte=prefix[:-1], path__lt=prefix[:-1] + "~")', "sqlite"),
-    Mutant("the prefix range widened (SQLite)", U, 'path__lt=prefix[:-1] + "/"', 'path__lt=prefix[:-1] + "0"', "sqlite"),
-    Mutant("siblings share a prefix (PostgreSQL)", U, "Q(path__startswith=prefix)", "Q(path__startswith=prefix[:-1])", "postgresql"),
+    # A path segment is 9 characters (8 digits of the unit id and "."): the parent's subtree, siblings included.
+    Mutant("the parent's subtree (SQLite)", U, 'Q(path__gte=prefix, path__lt=prefix[:-1] + "/")', 'Q(path__gte=prefix[:-9], path__lt=prefix[:-10] + "/")', "sqlite"),
+    Mutant("the parent's subtree (PostgreSQL)", U, "Q(path__startswith=prefix)", "Q(path__startswith=prefix[:-9])", "postgresql"),
+    Mutant("the prefix range includes the root only (SQLite)", U, 'path__lt=prefix[:-1] + "/"', 'path__lte=prefix', "sqlite"),
 ]
 
 
