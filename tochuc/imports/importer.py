@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from django.db import transaction
@@ -147,6 +148,10 @@ Progress = Callable[[str, int, int | None], None]
 PEOPLE_BATCH = 500
 # Accepted events held before one insert (EventSink): a few thousand rows a statement
 SINK_ROWS = 5000
+# Columns whose values are mostly unique: not interned
+UNIQUE_COLUMNS = frozenset({"decision_no", "note", "full_name", "national_id", "details"})
+# The details of the (many) rows without any: one shared, read-only mapping
+NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
 # An import of this many rows ends with ANALYZE (VACUUM ANALYZE on PostgreSQL): see core.db.analyze
 ANALYZE_AFTER_ROWS = 20_000
 
@@ -255,7 +260,7 @@ class EventRow:
     decided_on: dt.date | None
     decided_by: str
     note: str
-    details: dict
+    details: Mapping[str, Any]
     confirm: frozenset
 
     def sort_key(self) -> tuple:
@@ -427,7 +432,10 @@ class Importer:
                 if column.required and value in (None, ""):
                     self.problem(sheet.key, number, column.key, "", MSG_REQUIRED)
                     ok = False
-                cells[column.key] = self._intern(value) if isinstance(value, str) and len(value) < 40 else value
+                # one copy of the values that repeat; not of those that are mostly unique (the
+                # intern table would keep every decision number of a city's history)
+                repeats = column.key not in UNIQUE_COLUMNS and isinstance(value, str) and len(value) < 40
+                cells[column.key] = self._intern(value) if repeats else value
             done += 1
             self.outcome.rows_read += 1
             if done % 5000 == 0:
@@ -494,7 +502,7 @@ class Importer:
                 number, c["person_code"], spec.code, self._intern(subtype), c["effective_on"], c.get("end_on"),
                 c.get("unit_code", ""), c.get("to_unit_code", ""), c.get("position", ""), c.get("term", ""),
                 c.get("year"), c.get("decision_no", ""), c.get("decided_on"), c.get("decided_by", ""), c.get("note", ""),
-                c.get("details") or {}, _confirm_codes(c.get("confirm", "")),
+                c.get("details") or NO_DETAILS, _confirm_codes(c.get("confirm", "")),
             )
         )
 
