@@ -115,3 +115,12 @@ def test_every_bench_section_runs_on_the_nation_and_its_floor_agrees(nation):
     # the floor counts what the report counts, the nation's included
     assert all("≠" not in r.note for r in res.rows if r.section == "Báo cáo năm (JSON)")
     assert all(r.note.startswith("HTTP 200") for r in res.rows if r.section.startswith("Trang web"))
+
+
+def test_the_nations_report_from_the_command_line(nation, capsys):
+    from django.core.management import call_command
+
+    call_command("report", "annual", "--unit", "TW", "--year", str(YEAR))
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["unit"] == {"code": "TW", "name": "Đảng Cộng sản Việt Nam"}
+    assert printed["figures"]["members.total"]["value"] == report("TW")["figures"]["members.total"]["value"]
