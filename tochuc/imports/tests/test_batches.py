@@ -222,3 +222,27 @@ def test_a_large_import_ends_by_refreshing_the_planner_statistics_and_a_dry_run_
     assert calls == ["analyze"]
     assert import_workbook(path).summary().startswith("Không có gì thay đổi")  # no statistics to refresh
     assert calls == ["analyze"]
+
+
+@pytest.mark.parametrize("day", [dt.date(2016, 6, 1), dt.date(2019, 12, 31), dt.date(2020, 1, 1), dt.date(2022, 3, 1)])
+def test_the_mergers_of_a_batch_give_the_context_a_plain_dict_gives(day):
+    """Branch 11 merges into 12 on 01/01/2020 and 12 into 13 on 01/01/2021 (a chain); branch 14
+    merges on 01/01/2024, which no member here touches. Before, on and after the merger dates,
+    the state before the draft and the state after the whole history are the plain ones."""
+    from types import SimpleNamespace
+
+    from tochuc.events.fold import EventData
+    from tochuc.events.services import MergersByDay, context_for
+    from tochuc.rules.engine import Draft
+
+    plain = {11: (dt.date(2020, 1, 1), 12), 12: (dt.date(2021, 1, 1), 13), 14: (dt.date(2024, 1, 1), 15)}
+    history = [
+        EventData(id=1, kind="admission", effective_on=dt.date(2015, 5, 19), unit_id=11),
+        EventData(id=2, kind="recognition", effective_on=dt.date(2016, 5, 19), unit_id=11),
+    ]
+    later = [*history, EventData(id=3, kind="evaluation", subtype="good", effective_on=dt.date(2023, 12, 20), unit_id=13, year=2023)]
+    person = SimpleNamespace(pk=7)
+    draft = Draft(kind="evaluation", subtype="good", effective_on=day, person=person, unit_id=11, year=day.year)
+    batch = MergersByDay(plain)
+    for events in (history, [e for e in later if e.effective_on <= day], later):
+        assert context_for(draft, events, batch, lambda u, d: None) == context_for(draft, events, plain, lambda u, d: None)
