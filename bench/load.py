@@ -26,6 +26,8 @@ class LoadResult:
     latencies_ms: list[float] = field(default_factory=list)
     by_page: dict[str, list[float]] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
+    # status 0: the request got no answer; why (exception) and when (s after the start)
+    failures: dict[str, list[float]] = field(default_factory=dict)
     rss_mb: list[float] = field(default_factory=list)
 
     def pct(self, p: float, values: list[float] | None = None) -> float:
@@ -93,7 +95,9 @@ def run_load(
                 resp = conn.getresponse()
                 resp.read()
                 status = resp.status
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    result.failures.setdefault(type(exc).__name__, []).append(round(time.monotonic() - started, 1))
                 conn.close()
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
             ms = (time.perf_counter() - t0) * 1000
@@ -140,6 +144,10 @@ def summary(result: LoadResult) -> dict[str, str]:
         "p95 (ms)": f"{result.pct(95):.0f}",
         "lỗi": f"{result.errors} ({dict(sorted(result.statuses.items()))})",
     }
+    if result.failures:
+        out["không trả lời (lỗi: giây kể từ đầu)"] = "; ".join(
+            f"{name}: {', '.join(map(str, at))}" for name, at in sorted(result.failures.items())
+        )
     if result.rss_mb:
         out["RSS máy chủ (MB): trung vị / lớn nhất"] = (
             f"{statistics.median(result.rss_mb):.0f} / {max(result.rss_mb):.0f}"
