@@ -908,7 +908,11 @@ class Importer:
                 self.person_of[row.code] = person
                 self.outcome.created["people"] += 1
             self.progress("Ghi người", min(start + 2000, len(rows)), len(rows))
-        self.progress("Ghi người", len(rows), len(rows))
+        if not rows:
+            self.progress("Ghi người", 0, 0)
+        # the profiles are written: keep only which codes were new (a city's 80 000 profiles)
+        self.new_codes = set(self.new_people)
+        self.new_people, self.people = {}, {}
 
     def _write_events(self) -> None:
         by_person: dict[str, list[EventRow]] = defaultdict(list)
@@ -919,7 +923,7 @@ class Importer:
         people = {code: self.person_of[code] for code in by_person}
         # events already stored (re-import): identity = person, kind, subtype, date, unit
         existing: set[tuple] = set()
-        stored_ids = sorted({p.pk for code, p in people.items() if code not in self.new_people})
+        stored_ids = sorted({p.pk for code, p in people.items() if code not in self.new_codes})
         for chunk in _chunks(stored_ids):
             existing.update(
                 live_events().filter(person_id__in=chunk).values_list("person_id", "kind", "subtype", "effective_on", "unit_id")
@@ -947,7 +951,7 @@ class Importer:
             batch = codes[start : start + PEOPLE_BATCH]
             # the stored histories of the people who were already in the database, in one query;
             # the people this import creates have none
-            stored = [people[c].pk for c in batch if c not in self.new_people]
+            stored = [people[c].pk for c in batch if c not in self.new_codes]
             histories = load_person_events(stored) if stored else {}
             for code in batch:
                 rows = by_person.pop(code)
@@ -961,7 +965,7 @@ class Importer:
                     else:
                         todo.append(e)
                 if todo:
-                    new = code in self.new_people
+                    new = code in self.new_codes
                     history = sorted(histories.get(person.pk, ()), key=EventData.sort_key)
                     self._record_events(person, todo, mergers, history=history, version=version, lock=not new, sink=sink)
                     touched.append(person.pk)
