@@ -196,6 +196,11 @@ OTP_TOTP_ISSUER = "tochuc"
 # Seconds the figures of a unit and period, and a due list, are kept for the next user while the
 # logs do not move (tochuc.core.cache); 0 computes them on every request.
 TOCHUC_RESULT_CACHE_SECONDS = env_int("TOCHUC_RESULT_CACHE_SECONDS", 60)
+# A report over more units than this (the nation, a large province) is computed by a background
+# job with its progress (tochuc.reports.jobs), on a thread of the web process or, with
+# TOCHUC_JOB_RUNNER=worker, by `tochuc jobs run`.
+TOCHUC_JOB_UNITS = env_int("TOCHUC_JOB_UNITS", 5000)
+TOCHUC_JOB_RUNNER = os.environ.get("TOCHUC_JOB_RUNNER", "thread")
 TOCHUC_RATE_LIMITS = {
     "export": env_int("TOCHUC_RATE_EXPORT", 30),
     "import": env_int("TOCHUC_RATE_IMPORT", 10),

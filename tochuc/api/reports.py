@@ -9,7 +9,7 @@ from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from tochuc.accounts import scoping
 from tochuc.api.errors import error_response
@@ -20,9 +20,11 @@ from tochuc.api.schemas import (
     FigureRows,
     InvalidInput,
     IsoDate,
+    JobPendingOut,
     Text,
 )
 from tochuc.reports import figures as F
+from tochuc.reports import jobs
 from tochuc.reports.annual import build_annual, result_of, rows_of
 from tochuc.reports.selectors import ReportError, build_frame, get_def
 
@@ -32,6 +34,8 @@ PAGE_SIZE = 50
 
 MSG_YEAR = "Năm báo cáo không hợp lệ: {value} (từ 1930 đến {last})"
 MSG_NO_ROWS = "Chỉ số “{key}” không có danh sách chi tiết"
+MSG_PENDING = "Phạm vi lớn: số liệu đang được tính riêng; hỏi lại sau ít giây"
+RETRY_AFTER = 5
 
 
 def _number(value: int | Decimal | None) -> int | float | None:
@@ -58,7 +62,7 @@ def _period(start: dt.date, end: dt.date):
 
 @router.get(
     "/reports/annual",
-    response={200: AnnualReportOut, **ERRORS},
+    response={200: AnnualReportOut, 202: JobPendingOut, **ERRORS},
     by_alias=True,
     exclude_unset=True,  # "terms" only on the figures that have them, as in the CLI's JSON
     url_name="report_annual",
@@ -70,7 +74,13 @@ def annual(request: HttpRequest, unit: Annotated[Text, Query(min_length=1, max_l
         return error_response(422, MSG_YEAR.format(value=year, last=last), fields=[{"field": "year", "message": MSG_YEAR.format(value=year, last=last)}])
     root = _unit(request, unit, dt.date(year, 12, 31))
     try:
-        report = build_annual(scope=request.scope, code=root.code, year=year, cached=True)  # type: ignore[attr-defined]
+        report = build_annual(scope=request.scope, code=root.code, year=year, figures=jobs.for_page(request.user))  # type: ignore[attr-defined]
+    except jobs.JobPending as pending:
+        job = pending.job
+        return Status(202, {
+            "detail": MSG_PENDING, "status": job.status, "progress": job.progress, "step": job.step,
+            "retry_after": RETRY_AFTER,
+        })
     except ReportError as exc:
         return error_response(404, exc.message)
     return report.to_json()

@@ -55,6 +55,16 @@ class Error(Schema):
     error: str
 
 
+class JobPendingOut(Schema):
+    """202: a scope this large is computed by a background job; ask again after `retry_after` s."""
+
+    detail: str
+    status: str
+    progress: int = Field(description="percent done")
+    step: str
+    retry_after: int
+
+
 class FieldError(Schema):
     field: str
     message: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -12,7 +13,6 @@ from typing import Any, TypedDict
 from django.utils import timezone
 
 from tochuc.accounts import scoping
-from tochuc.core.cache import computed_once
 from tochuc.lib.dates import format_date
 from tochuc.lib.numbers import format_decimal, format_int
 from tochuc.reports import figures as F
@@ -21,6 +21,7 @@ from tochuc.reports.selectors import (
     MSG_NO_DATA,
     FigureResult,
     Frame,
+    Progress,
     ReportError,
     Rows,
     build_frame,
@@ -153,17 +154,14 @@ def display(value: int | Decimal | None, key: str = "") -> str:
     return format_int(int(value))
 
 
-def all_results(frame: Frame) -> dict[str, FigureResult]:
+def all_results(frame: Frame, *, progress: Progress | None = None) -> dict[str, FigureResult]:
     """Every figure of the report: those of `reports.selectors`, then the cadre-work figures of
-    `cadres.report` placed after the other cadre figures (decisions, planning, training)."""
-    return with_cadres(frame, compute_all(frame))
-
-
-def cached_results(frame: Frame) -> dict[str, FigureResult]:
-    """`all_results`, computed once for every user who opens the same unit and period until the
-    records change (`tochuc.core.cache`): the dashboard, the report pages and the API."""
-    p = frame.period
-    return computed_once(("figures", frame.root.pk, p.start.isoformat(), p.end.isoformat()), lambda: all_results(frame))
+    `cadres.report` placed after the other cadre figures (decisions, planning, training).
+    `progress(percent, step)` hears of each family of figures as it starts (background jobs)."""
+    base = compute_all(frame, progress=progress)
+    if progress is not None:
+        progress(80, "Công tác cán bộ: quy hoạch, luân chuyển, thi tuyển, biên chế, đào tạo")
+    return with_cadres(frame, base)
 
 
 def with_cadres(frame: Frame, base: dict[str, FigureResult]) -> dict[str, FigureResult]:
@@ -209,12 +207,13 @@ def build_annual(
     place: str = "",
     issued_on: dt.date | None = None,
     allow_empty: bool = False,
-    cached: bool = False,
+    figures: Callable[[Frame], dict[str, FigureResult]] | None = None,
 ) -> AnnualReport:
     """Assemble the year-end report; raises ReportError (Vietnamese) on bad input or no data.
 
-    `cached` takes the figures from `cached_results` (the web pages); the command line and the
-    benchmarks compute them."""
+    `figures` gets the figures from a function of the frame (the pages and the API:
+    `reports.jobs.for_page`, shared and computed once, which may raise `JobPending`); the command
+    line and the benchmarks compute them."""
     if period is None:
         if year is None:
             raise ReportError("Cần chọn năm báo cáo.")
@@ -222,7 +221,7 @@ def build_annual(
             raise ReportError(f"Năm báo cáo không hợp lệ: {year}.")
         period = F.Period.year(year)
     frame = build_frame(scope=scope, code=code, period=period)
-    results = cached_results(frame) if cached else all_results(frame)
+    results = figures(frame) if figures is not None else all_results(frame)
     if not allow_empty and not has_data(frame, results):
         raise ReportError(
             MSG_NO_DATA.format(

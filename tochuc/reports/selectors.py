@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -79,6 +79,7 @@ EVENT_KINDS = (
 
 
 TOTAL = -1  # the key of scope-wide distinct counts, beside the bucket ids
+Progress = Callable[[int, str], None]  # (percent done, the step starting), for background jobs
 SMALL_SET = 64  # up to this many unit ids are sent as literals, beyond as a subquery
 
 # Unit events counted by their effective date (evaluations go by the year evaluated).
@@ -553,9 +554,14 @@ def _terms(qs: QuerySet) -> dict[str, int]:
     return {r["term"]: r["n"] for r in qs.values("term").annotate(n=Count("*")).order_by("term")}
 
 
-def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, FigureResult]:
+def compute_all(
+    frame: Frame, keys: Iterable[str] | None = None, *, progress: Progress | None = None
+) -> dict[str, FigureResult]:
     """Every figure of the report at once: one GROUP BY per family of figures, grouped by unit
-    in SQL and added up by bucket here (a dictionary lookup per row of the grouping)."""
+    in SQL and added up by bucket here (a dictionary lookup per row of the grouping).
+    `progress(percent, step)` hears of each family as it starts."""
+    say = progress or (lambda percent, step: None)
+    say(5, "Các sự kiện của đảng viên trong kỳ")
     wanted = list(keys) if keys is not None else F.report_keys(frame.award_codes)
     defs = [get_def(frame, k) for k in wanted]
     buckets = [b.unit_id for b in frame.buckets]
@@ -610,6 +616,7 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
                         cells[b] += n
                 out[d.key] = result(d, cells)
 
+    say(30, "Chuyển sinh hoạt đảng")
     if any(d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT) for d in defs):
         inward: dict[int, int] = defaultdict(int)
         outward: dict[int, int] = defaultdict(int)
@@ -624,6 +631,7 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
             if d.source in (Source.TRANSFER_IN, Source.TRANSFER_OUT):
                 out[d.key] = result(d, inward if d.source == Source.TRANSFER_IN else outward)
 
+    say(40, "Số đảng viên cuối kỳ")
     member_defs = [d for d in defs if d.source == Source.MEMBERS]
     if member_defs:
         # one open interval per person on a day: counts by unit map to buckets exactly
@@ -640,6 +648,7 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
                         cells[b] += n
             out[d.key] = result(d, cells)
 
+    say(50, "Đánh giá, xếp loại chất lượng")
     eval_defs = [d for d in defs if d.source == Source.EVALUATIONS]
     if eval_defs:
         # A member is rated once a year, in one unit (evaluation.once_per_year is an error), so
@@ -666,6 +675,7 @@ def compute_all(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, Fi
             cells = cells_e.get(d.subtype, {})
             out[d.key] = result(d, cells, None if totals is None else totals.get(d.subtype, 0))
 
+    say(70, "Tổ chức đảng: đại hội, thành lập, sáp nhập, đánh giá")
     unit_defs = [d for d in defs if d.source in (Source.UNIT_EVENTS, Source.UNIT_EVALUATIONS)]
     if unit_defs:
         unit_cells = [

@@ -16,7 +16,8 @@ from tochuc.accounts import scoping
 from tochuc.accounts.access import log_access
 from tochuc.lib.dates import format_date, parse_date
 from tochuc.reports import figures as F
-from tochuc.reports.annual import build_annual, cached_results, display, result_of, rows_of
+from tochuc.reports import jobs
+from tochuc.reports.annual import build_annual, display, result_of, rows_of
 from tochuc.reports.exporters import (
     BREAKDOWN_COLUMNS,
     CORE_KEYS,
@@ -114,6 +115,16 @@ def _form_context(request: HttpRequest, unit: Unit, period: F.Period) -> dict:
     }
 
 
+def _waiting(request: HttpRequest, job, unit_name: str, period: F.Period) -> HttpResponse:
+    """202: the figures are being computed by a background job; the page reloads itself."""
+    return render(
+        request,
+        "reports/job.html",
+        {"job": job, "unit_name": unit_name, "period": period, "refresh": 3},
+        status=202,
+    )
+
+
 def _error(request: HttpRequest, template: str, message: str, status: int = 400) -> HttpResponse:
     return render(request, template, {"error": message}, status=status)
 
@@ -131,7 +142,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         frame = build_frame(scope=request.scope, code=unit.code, period=period)  # type: ignore[attr-defined]
     except ReportError as exc:
         return _error(request, "reports/dashboard.html", exc.message)
-    results = cached_results(frame)
+    try:
+        results = jobs.figures(frame, user=request.user)
+    except jobs.JobPending as pending:
+        return _waiting(request, pending.job, frame.root_name, period)
     query = _query(unit, period)
     sections: dict[str, list] = {title: [] for title in F.SECTIONS.values()}
     for r in results.values():
@@ -275,7 +289,15 @@ def _load_annual(request: HttpRequest, action: str):
     unit = _unit(request)
     _allowed(request, unit, period, action)
     try:
-        report = build_annual(scope=request.scope, code=unit.code, year=period.start.year, cached=True)  # type: ignore[attr-defined]
+        report = build_annual(
+            scope=request.scope,  # type: ignore[attr-defined]
+            code=unit.code,
+            year=period.start.year,
+            figures=jobs.for_page(request.user),
+        )
+    except jobs.JobPending as pending:
+        version = version_on(unit, min(period.end, timezone.localdate()))
+        return _waiting(request, pending.job, version.name if version else unit.code, period)
     except ReportError as exc:
         return render(
             request,

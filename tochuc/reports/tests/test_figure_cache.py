@@ -11,7 +11,7 @@ from tochuc.conftest import PASSWORD
 from tochuc.core import cache
 from tochuc.events.models import Event
 from tochuc.events.services import event_void
-from tochuc.reports import annual
+from tochuc.reports import annual, jobs
 from tochuc.reports.figures import Period
 from tochuc.reports.selectors import build_frame
 
@@ -55,8 +55,8 @@ def test_the_command_line_report_always_computes(world, computed):
 def test_zero_seconds_turns_the_cache_off(world, computed, settings):
     settings.TOCHUC_RESULT_CACHE_SECONDS = 0
     frame = build_frame(scope=None, code="CT.NK", period=Period.year(2017))
-    assert annual.cached_results(frame)["members.admitted"].value == 3
-    annual.cached_results(frame)
+    assert jobs.figures(frame)["members.admitted"].value == 3
+    jobs.figures(frame)
     assert computed == ["CT.NK", "CT.NK"]
 
 
@@ -72,7 +72,7 @@ def test_users_asking_at_once_wait_for_one_computation(world, monkeypatch):
     monkeypatch.setattr(annual, "all_results", slow)
     monkeypatch.setattr(cache, "log_heads", lambda: (1, 0, 1))  # threads have no test database
     got: list = []
-    threads = [threading.Thread(target=lambda: got.append(annual.cached_results(frame))) for _ in range(8)]
+    threads = [threading.Thread(target=lambda: got.append(jobs.figures(frame))) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
