@@ -19,7 +19,8 @@ After the runs, the last killed batch is imported again to completion (the impor
     .venv/bin/python scripts/crash_import.py --runs 20 --rows 2000 \
         --pg-url postgres://postgres@127.0.0.1:5432/postgres
 
-It takes minutes, so it is not part of `bin/test`; CI runs it in the nightly job. Exit 1 on any
+It takes minutes (about 10 per database under load), so it is neither part of `bin/test` nor of
+`.ci/run`: run it before a release, like scripts/concurrent_writes.py. Exit 1 on any
 inconsistency.
 """
 
