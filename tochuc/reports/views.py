@@ -90,14 +90,19 @@ def _query(unit: Unit, period: F.Period, **extra: str) -> str:
     return "?" + urlencode(params)
 
 
+PICKER_SIZE = 500
+
+
 def _scope_units(request: HttpRequest, on: dt.date) -> list[tuple[str, str]]:
-    """Units the user may pick: their roots and two levels below (a datalist, not a tree)."""
+    """Units the user may pick: their roots and two levels below (a datalist, not a tree), at
+    most PICKER_SIZE, the upper levels first: under the nation every province is offered even when
+    the districts below them do not all fit (cut by path, the list stopped inside the second
+    province). Shown in tree order."""
     versions = scoping.unit_versions(request.scope, on=on).select_related("unit")  # type: ignore[attr-defined]
     roots = {v.depth for v in versions.filter(unit_id__in=request.scope.root_unit_ids)}  # type: ignore[attr-defined]
     top = min(roots) if roots else 0
-    return [
-        (v.unit.code, v.name) for v in versions.filter(depth__lte=top + 2).order_by("path")[:500]
-    ]
+    kept = versions.filter(depth__lte=top + 2).order_by("depth", "path")[:PICKER_SIZE]
+    return [(v.unit.code, v.name) for v in sorted(kept, key=lambda v: v.path)]
 
 
 def _form_context(request: HttpRequest, unit: Unit, period: F.Period) -> dict:

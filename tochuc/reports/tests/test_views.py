@@ -173,3 +173,16 @@ def test_an_unknown_figure_or_a_bad_period_is_a_clear_message(world, as_user):
 def test_anonymous_users_are_sent_to_the_login_page(world, client):
     r = client.get("/bao-cao/")
     assert r.status_code == 302
+
+
+def test_the_unit_picker_keeps_the_upper_levels_when_the_list_is_cut(world, as_user, monkeypatch):
+    """Under the nation the picker would otherwise stop inside the second province."""
+    import re
+
+    from tochuc.reports import views
+
+    monkeypatch.setattr(views, "PICKER_SIZE", 4)
+    page = as_user(world.personas.city_admin).get("/bao-cao/", {"nam": 2017}).content.decode()
+    offered = re.findall(r'<option value="([A-Z.0-9]+)">', page.split('<datalist id="report-units">')[1].split("</datalist>")[0])
+    # the city and both districts first, then the first unit of the next level; in tree order
+    assert offered == ["CT", "CT.NK", "CT.NK.01", "CT.CR"]
