@@ -83,6 +83,7 @@ from tochuc.rules.evaluation import judging_in_batch
 from tochuc.units.models import Unit
 from tochuc.units.services import (
     MSG_KIND,
+    MSG_NOT_EXISTS,
     find_unit_kind,
     unit_dissolve,
     unit_found_many,
@@ -849,6 +850,11 @@ class Importer:
             return
         unit, to_unit = self.unit(e.unit_code), self.unit(e.to_unit_code)
         if unit is None or (e.to_unit_code and to_unit is None):
+            # a unit of the file founded after the event's date: refused, as the service would
+            # refuse it once the unit exists (this row used to be dropped without a word)
+            for column, code, found in (("unit_code", e.unit_code, unit), ("to_unit_code", e.to_unit_code, to_unit)):
+                if code and found is None:
+                    self.problem("events", e.row, column, code, MSG_NOT_EXISTS.format(code=code, on=format_date(e.effective_on)))
             return
         if (unit.pk, e.kind, e.subtype, e.effective_on) in existing:
             self.outcome.unchanged["events"] += 1

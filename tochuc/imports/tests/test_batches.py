@@ -16,6 +16,7 @@ from tochuc.imports import importer
 from tochuc.imports.importer import import_workbook
 from tochuc.imports.tests.books import EVENTS_HEADER, PEOPLE_HEADER, book
 from tochuc.people.models import Person
+from tochuc.units.models import Unit
 
 HEAD = "Trưởng phòng Nội vụ quận"
 
@@ -246,3 +247,29 @@ def test_the_mergers_of_a_batch_give_the_context_a_plain_dict_gives(day):
     batch = MergersByDay(plain)
     for events in (history, [e for e in later if e.effective_on <= day], later):
         assert context_for(draft, events, batch, lambda u, d: None) == context_for(draft, events, plain, lambda u, d: None)
+
+
+def test_a_unit_event_dated_before_its_unit_is_founded_in_the_file_is_refused_not_dropped(tree, tmp_path):
+    """The benchmark city's export moves a grassroots committee into a district on 10/12/1975,
+    before either was founded: the row was skipped without a word and the import committed."""
+    path = book(
+        tmp_path / "early.xlsx",
+        {
+            "units": [
+                ["code", "name", "kind", "parent_code", "founded_on"],
+                ["CT.TL", "Đảng bộ huyện Thới Lai", "district", "CT", "24/12/2008"],
+                ["CT.TL.004", "Đảng bộ xã Xuân Thắng", "grassroots_committee", "CT.NK", "13/09/1976"],
+            ],
+            "events": [
+                EVENTS_HEADER,
+                ["", "Chuyển trực thuộc", "", "10/12/1975", "CT.TL.004", "CT.TL", None, ""],
+            ],
+        },
+    )
+    outcome = import_workbook(path)
+    assert [p.line() for p in outcome.problems] == [
+        "Lỗi: Trang Sự kiện, dòng 2, cột Mã đơn vị [CT.TL.004]: Đơn vị CT.TL.004 không tồn tại vào ngày 10/12/1975",
+        "Lỗi: Trang Sự kiện, dòng 2, cột Mã đơn vị đến [CT.TL]: Đơn vị CT.TL không tồn tại vào ngày 10/12/1975",
+    ]
+    assert not outcome.committed
+    assert not Unit.objects.filter(code__startswith="CT.TL").exists()
