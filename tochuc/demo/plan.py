@@ -264,16 +264,26 @@ class ProvincePlan:
                     name = f"Chi bộ ấp {AP_NAMES[(i * 5 + k) % len(AP_NAMES)]}"
                 if k == 1 and hi >= 6:
                     name = "Chi bộ Cơ quan"
-                founded = w.founded + dt.timedelta(days=0 if k == 1 else rng.choice((0, 0, 0, rng.randint(30, 9000))))
-                self.add(f"{w.code}.{k:02d}", name, "branch", w, min(founded, dt.date(2015, 1, 1)), flavour=flavour, district=district)
+                # its own name: `founded` is the district's, used below for the split's moves
+                branch_founded = w.founded + dt.timedelta(days=0 if k == 1 else rng.choice((0, 0, 0, rng.randint(30, 9000))))
+                self.add(f"{w.code}.{k:02d}", name, "branch", w, min(branch_founded, dt.date(2015, 1, 1)), flavour=flavour, district=district)
             children.append(w)
         for j in range(self.shape.others):
             idx = len(wards) + j + 1
             children.append(self._other(district, home, early, idx, wards))
         if origin is not None:
             for child in children:
-                self.reparent(child, district, founded, signer=self.root)
+                if child.founded < founded:
+                    self.reparent(child, district, founded, signer=self.root)
+                else:  # founded after the split: under the new district from the start
+                    self._found_under(child, district)
         return district
+
+    def _found_under(self, unit: PUnit, parent: PUnit) -> None:
+        unit.parent = parent.id
+        unit.parents[0] = (unit.founded, parent.id)
+        founding = next(ev for ev in self.events if ev.kind == "founding" and ev.unit == unit.id)
+        founding.to_unit = parent.id
 
     def _other(self, district: PUnit, home: PUnit, early: dt.date, idx: int, wards: tuple[str, ...]) -> PUnit:
         rng = self.rng
