@@ -14,6 +14,7 @@ mkdir -p "$out"
 docx="$out/bao-cao-$year-$unit.docx"
 .venv/bin/tochuc report annual --unit "$unit" --year "$year" --format docx -o "$docx"
 # a private profile: a LibreOffice already open for the user does not swallow the conversion
-libreoffice -env:UserInstallation="file://$PWD/$out/lo-profile" --headless --convert-to pdf --outdir "$out" "$docx" >/dev/null
+# an absolute profile path whether OUTDIR was given relative or absolute
+libreoffice -env:UserInstallation="file://$(realpath -m "$out")/lo-profile" --headless --convert-to pdf --outdir "$out" "$docx" >/dev/null
 pdftoppm -png -r 70 "${docx%.docx}.pdf" "$out/trang"
 ls "$out"/trang*.png
