@@ -22,15 +22,25 @@ _computing: dict[str, threading.Lock] = {}
 _computing_guard = threading.Lock()
 
 
+def _last_id(model) -> int:
+    return model.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+def event_log_heads() -> tuple[int, int]:
+    """The last ids of the event log and of the voids (the rollup's watermark reads these)."""
+    from tochuc.events.models import Event, EventVoid
+
+    return _last_id(Event), _last_id(EventVoid)
+
+
 def log_heads() -> tuple[int, int, int]:
     """The last ids of the event log, the voids and the audit log. A figure or a due line depends
     on events, their voids and records that change only through services that audit the change
     (people, grants, targets, posts, planning periods, selections, staffing): any change moves
     one of the three."""
     from tochuc.core.models import AuditEntry
-    from tochuc.events.models import Event, EventVoid
 
-    return tuple(m.objects.aggregate(m=Max("id"))["m"] or 0 for m in (Event, EventVoid, AuditEntry))  # type: ignore[return-value]
+    return (*event_log_heads(), _last_id(AuditEntry))
 
 
 def computed_once(parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:

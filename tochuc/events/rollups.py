@@ -32,9 +32,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from tochuc.core.cache import event_log_heads
 from tochuc.events.kinds import UNIT_TREE_KINDS
 from tochuc.events.models import (
     Event,
@@ -231,12 +232,6 @@ def _write_all(result: Scan) -> None:
     )
 
 
-def _log_heads() -> tuple[int, int]:
-    e = Event.objects.aggregate(m=Max("id"))["m"] or 0
-    v = EventVoid.objects.aggregate(m=Max("id"))["m"] or 0
-    return e, v
-
-
 def _lock_log() -> None:
     """Wait for in-flight writes to the log and hold new ones off until commit.
 
@@ -269,7 +264,7 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
     """Bring the rollup up to the end of the log (incrementally unless the tree moved)."""
     _lock_log()
     mark = _watermark()
-    e_hi, v_hi = _log_heads()
+    e_hi, v_hi = event_log_heads()
     new_events = Q(id__gt=mark.event_id, id__lte=e_hi)
     new_voids = EventVoid.objects.filter(id__gt=mark.void_id, id__lte=v_hi)
     if not full and e_hi == mark.event_id and v_hi == mark.void_id:
