@@ -65,27 +65,10 @@ def test_a_recorded_change_makes_the_stored_figures_stale(large, specialist, wor
     assert LINK.format(n=2) in specialist.get("/bao-cao/", {"nam": 2017}).content.decode()
 
 
-def test_the_job_reports_its_progress_step_by_step(large, world, monkeypatch):
+def test_the_figures_announce_each_family_as_it_starts_for_the_jobs_progress(world):
     frame = build_frame(scope=None, code="CT.NK", period=Period.year(2017))
-    with pytest.raises(jobs.JobPending) as pending:
-        jobs.figures(frame)
-    seen = []
-    real = FigureJob.objects.filter
-
-    def spy(*args, **kwargs):
-        qs = real(*args, **kwargs)
-        update = qs.update
-
-        def recording(**values):
-            if "progress" in values and values.get("status") is None:
-                seen.append((values["progress"], values["step"]))
-            return update(**values)
-
-        qs.update = recording
-        return qs
-
-    monkeypatch.setattr(FigureJob.objects, "filter", spy)
-    jobs.run(pending.value.job.pk)
+    seen: list[tuple[int, str]] = []
+    all_results(frame, progress=lambda percent, step: seen.append((percent, step)))
     assert seen == [
         (5, "Các sự kiện của đảng viên trong kỳ"),
         (30, "Chuyển sinh hoạt đảng"),
