@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tochuc.core.cache import computed_once, log_heads
+from tochuc.reports.figures import Period
 from tochuc.reports.models import FigureJob
 from tochuc.reports.selectors import FigureResult, Frame, build_frame
 from tochuc.units.models import Unit
@@ -120,7 +121,7 @@ def run(job_id: int) -> FigureJob:
 
     try:
         unit = Unit.objects.get(pk=job.unit_id)
-        frame = build_frame(scope=None, code=unit.code, period=_period(job))
+        frame = build_frame(scope=None, code=unit.code, period=Period(job.start, job.end))
         results = all_results(frame, progress=progress)
         FigureJob.objects.filter(pk=job_id).update(
             status=FigureJob.Status.DONE, progress=100, step="Xong", results=results_to_json(results),
@@ -145,12 +146,6 @@ def run_pending(limit: int | None = None) -> int:
         run(job.pk)
         ran += 1
     return ran
-
-
-def _period(job: FigureJob):
-    from tochuc.reports.figures import Period
-
-    return Period(job.start, job.end)
 
 
 # --- results as JSON ------------------------------------------------------------------------
