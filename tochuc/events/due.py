@@ -139,8 +139,8 @@ class _InScope:
     def info(self, pids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
         """(code, name, unit of the record) for these people."""
         wanted = [p for p in set(pids) if p not in self._info]
-        for i in range(0, len(wanted), 900):
-            rows = PersonState.objects.filter(person_id__in=wanted[i : i + 900]).values_list(
+        if wanted:
+            rows = PersonState.objects.filter(person_id__in=IdList(wanted)).values_list(
                 "person_id", "person__code", "person__full_name", "unit_id"
             )
             self._info.update({pid: (code, name, unit_id) for pid, code, name, unit_id in rows})
