@@ -61,7 +61,9 @@ class Event(RecordModel):
                 name="event_date_cover",
             ),
             # Loads of one kind across the tree (planning lists, rotations, cadre decisions).
-            models.Index(fields=["kind", "subtype", "effective_on"], name="event_kind_subtype_date"),
+            models.Index(
+                fields=["kind", "subtype", "effective_on"], name="event_kind_subtype_date"
+            ),
             # Evaluations are counted by the year rated, not the date decided.
             models.Index(
                 fields=["kind", "year", "unit", "person", "subtype", "id"],
@@ -193,6 +195,26 @@ class EventRollup(models.Model):
             models.Index(fields=["anchor", "month", "kind"], name="rollup_anchor_month"),
             models.Index(fields=["month", "kind"], name="rollup_month_kind"),
         ]
+
+
+class EventYearCount(models.Model):
+    """Live person events counted per unit x kind x subtype x year (derived: `events.rollups`).
+
+    The unit is where the annual report counts the event: its own unit, or for an event recorded
+    without one, the unit of the person's membership on that day. The year is the rating year
+    for an evaluation and the year of the effective date otherwise: the two readings of
+    `reports.selectors`. Cells do not depend on the tree (the report places units in buckets
+    as the tree stands on the period's last day), so only a change of memberships moves them.
+    """
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=32)
+    subtype = models.CharField(max_length=64, blank=True, default="")
+    year = models.IntegerField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "kind"], name="event_year_count")]
 
 
 class RollupAttribution(models.Model):

@@ -17,6 +17,14 @@ hundred rows instead of scanning millions of events. Decisions:
 - **Derived state.** `rollup_rebuild(check=True)` (run by `tochuc rebuild --check`) recomputes
   every cell from the log and compares.
 
+**The year counts** (`EventYearCount`) are kept by the same refresh: live person events per
+unit x kind x subtype x year, the unit being where the report counts the event (its own, or the
+membership's for an event without one) and the year the rating year of an evaluation, the year of
+the effective date otherwise. They do not depend on the tree, so the annual report reads them for
+any scope and whole years (`year_counts`) and places the units in its buckets itself. They are
+built set-based from the log the first time (`YEARS`, a second watermark row, says they exist)
+and then moved by the same deltas as the rollup's cells.
+
 What the rollup answers exactly: events of given kinds (and subtypes) in the subtree of a root
 or an anchor unit, with effective dates in whole months. `rollup_exact_for` says whether that
 equals the report engine's reading (tree as on the period's last day) for a scope and period:
@@ -32,15 +40,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce, ExtractYear
 
 from tochuc.core.cache import event_log_heads
+from tochuc.core.db import IdList
 from tochuc.events.kinds import UNIT_TREE_KINDS
 from tochuc.events.models import (
     Event,
     EventRollup,
     EventVoid,
+    EventYearCount,
     Membership,
     RollupAttribution,
     RollupWatermark,
@@ -49,11 +59,13 @@ from tochuc.units.models import PATH_WIDTH, UnitVersion
 from tochuc.units.selectors import path_prefix, version_on
 
 WATERMARK = "events"
+YEARS = "years"  # its row exists once the year counts were built; it follows WATERMARK
 # Kinds whose events move units in the tree (a founding only adds one: nothing moves).
 MOVING_KINDS = ("reparent", "merger", "dissolution")
 GROUP_FIELDS = ("root", "anchor", "person_event", "kind", "subtype", "month")
 
 MSG_DIFF = "Bảng tổng hợp sự kiện: ô {cell} lưu {stored}, tính lại từ nhật ký được {computed}"
+MSG_YEAR_DIFF = "Bảng đếm sự kiện theo năm: đơn vị #{unit}, {kind}/{subtype}, năm {year} lưu {stored}, tính lại từ nhật ký được {computed}"
 MSG_ATTR = (
     "Bảng tổng hợp sự kiện: {n} sự kiện không ghi đơn vị được quy về đơn vị khác với khi tính lại"
 )
@@ -95,6 +107,15 @@ class Cell:
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+YearKey = tuple  # (unit id or None, kind, subtype, year or None)
+
+
+def counted_year(kind: str, day: dt.date, year: int | None) -> int | None:
+    """The year the annual report counts an event in: an evaluation's rating year, otherwise the
+    year of its effective date (`reports.selectors._in_years` / `_in_period`)."""
+    return year if kind == "evaluation" else day.year
 
 
 def membership_unit() -> Subquery:
@@ -169,6 +190,7 @@ class TreeIndex:
 class Scan:
     cells: Counter
     attributions: dict[int, int | None]  # event id -> unit id, for person events without a unit
+    years: Counter  # YearKey -> n, person events only
 
 
 def _events(q: Q, void_hi: int):
@@ -177,7 +199,9 @@ def _events(q: Q, void_hi: int):
         Event.objects.filter(q)
         .filter(Q(void__isnull=True) | Q(void__id__gt=void_hi))
         .annotate(attr=Coalesce("unit_id", membership_unit(), output_field=IntegerField()))
-        .values_list("id", "person_id", "unit_id", "attr", "kind", "subtype", "effective_on")
+        .values_list(
+            "id", "person_id", "unit_id", "attr", "kind", "subtype", "effective_on", "year"
+        )
         .order_by()
     )
 
@@ -186,16 +210,19 @@ def scan(q: Q, void_hi: int, tree: TreeIndex | None = None) -> Scan:
     """Count the live events matching `q` into cells."""
     tree = tree or TreeIndex()
     cells: Counter = Counter()
+    years: Counter = Counter()
     attributions: dict[int, int | None] = {}
     batch: list[tuple] = []
 
     def flush() -> None:
         tree.load(r[3] for r in batch)
-        for eid, person_id, unit_id, attr, kind, subtype, on in batch:
+        for eid, person_id, unit_id, attr, kind, subtype, on, year in batch:
             root, anchor = tree.place(attr, on)
             cells[Cell(root, anchor, person_id is not None, kind, subtype, month_of(on))] += 1
-            if unit_id is None and person_id is not None:
-                attributions[eid] = attr
+            if person_id is not None:
+                years[(attr, kind, subtype, counted_year(kind, on, year))] += 1
+                if unit_id is None:
+                    attributions[eid] = attr
         batch.clear()
 
     for row in _events(q, void_hi).iterator(chunk_size=5000):
@@ -203,7 +230,7 @@ def scan(q: Q, void_hi: int, tree: TreeIndex | None = None) -> Scan:
         if len(batch) >= 20_000:
             flush()
     flush()
-    return Scan(cells, attributions)
+    return Scan(cells, attributions, years)
 
 
 def stored_cells() -> Counter:
@@ -250,6 +277,134 @@ def _watermark() -> RollupWatermark:
     return mark
 
 
+# --- year counts -------------------------------------------------------------------------------
+
+
+def year_counts_raw(event_hi: int, void_hi: int) -> Counter:
+    """The year counts computed from the log up to these heads, in one GROUP BY (set-based: the
+    first build of a national log, and the check that compares the stored counts with it)."""
+    rows = (
+        Event.objects.filter(id__lte=event_hi, person__isnull=False)
+        .filter(Q(void__isnull=True) | Q(void__id__gt=void_hi))
+        .annotate(
+            attr=Coalesce("unit_id", membership_unit(), output_field=IntegerField()),
+            counted=Case(
+                When(kind="evaluation", then=F("year")),
+                default=ExtractYear("effective_on"),
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list("attr", "kind", "subtype", "counted")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    out: Counter = Counter()
+    for attr, kind, subtype, year, n in rows.iterator(chunk_size=20_000):
+        out[(attr, kind, subtype, None if year is None else int(year))] += n
+    return out
+
+
+def stored_year_counts() -> Counter:
+    out: Counter = Counter()
+    for key in EventYearCount.objects.values_list(
+        "unit_id", "kind", "subtype", "year", "n"
+    ).iterator(chunk_size=20_000):
+        out[key[:4]] += key[4]
+    return out
+
+
+def _write_years(counts: Counter, event_hi: int, void_hi: int) -> None:
+    EventYearCount.objects.all().delete()
+    EventYearCount.objects.bulk_create(
+        (
+            EventYearCount(unit_id=u, kind=k, subtype=st, year=y, n=n)
+            for (u, k, st, y), n in sorted(
+                counts.items(), key=lambda i: (i[0][3] or 0, i[0][1], i[0][0] or 0, i[0][2])
+            )
+            if n
+        ),
+        batch_size=5000,
+    )
+    RollupWatermark.objects.update_or_create(
+        name=YEARS, defaults={"event_id": event_hi, "void_id": void_hi}
+    )
+
+
+def _apply_years(delta: Counter) -> int:
+    """Add the non-zero deltas to the stored year counts; a count that reaches zero is removed."""
+    todo = {k: d for k, d in delta.items() if d}
+    if not todo:
+        return 0
+    units = sorted({k[0] for k in todo if k[0] is not None})
+    where = Q(unit_id__in=IdList(units)) if units else Q(pk__in=[])
+    if any(k[0] is None for k in todo):
+        where |= Q(unit__isnull=True)
+    qs = EventYearCount.objects.filter(where, kind__in=sorted({k[1] for k in todo}))
+    years = {k[3] for k in todo}
+    if None not in years:
+        qs = qs.filter(year__in=sorted(years))
+    existing = {(r.unit_id, r.kind, r.subtype, r.year): r for r in qs}
+    return _add(
+        EventYearCount,
+        todo,
+        existing,
+        lambda key, n: EventYearCount(
+            unit_id=key[0], kind=key[1], subtype=key[2], year=key[3], n=n
+        ),
+    )
+
+
+def _add(model, todo: dict, existing: dict, new) -> int:
+    """Add each delta of `todo` to its stored row (`existing`, by key): a new row (`new(key, n)`)
+    where there is none, removed where the count reaches zero."""
+    create, update, delete = [], [], []
+    for key, d in todo.items():
+        row = existing.get(key)
+        if row is None:
+            create.append(new(key, d))
+        elif row.n + d == 0:
+            delete.append(row.pk)
+        else:
+            row.n += d
+            update.append(row)
+    model.objects.bulk_create(create, batch_size=5000)
+    model.objects.bulk_update(update, ["n"], batch_size=2000)
+    model.objects.filter(pk__in=delete).delete()
+    return len(todo)
+
+
+def rollup_current() -> None:
+    """Refresh the rollup and the year counts unless both already stand at the log's heads (read
+    without a lock: a mark equal to the heads was set under the lock, after every write below it
+    had committed)."""
+    marks = dict(
+        (name, (e, v))
+        for name, e, v in RollupWatermark.objects.filter(name__in=(WATERMARK, YEARS)).values_list(
+            "name", "event_id", "void_id"
+        )
+    )
+    heads = event_log_heads()
+    if marks.get(WATERMARK) == heads and marks.get(YEARS) == heads:
+        return
+    rollup_refresh()
+
+
+def year_counts(
+    *, units, kinds: Iterable[str], first: int, last: int, refresh: bool = True
+) -> list[tuple[int | None, str, str, int]]:
+    """(unit id, kind, subtype, n): live person events of these kinds counted in the years
+    `first`..`last`, in the units given (ids or a subquery; None for all), the counts first
+    brought up to the end of the log (unless the caller just did, `refresh=False`)."""
+    if refresh:
+        rollup_current()
+    qs = EventYearCount.objects.filter(year__gte=first, year__lte=last, kind__in=list(kinds))
+    if units is not None:
+        qs = qs.filter(unit_id__in=units)
+    if first == last:  # one row per unit, kind and subtype already
+        return list(qs.values_list("unit_id", "kind", "subtype", "n"))
+    return list(qs.values_list("unit_id", "kind", "subtype").annotate(v=Sum("n")).order_by())
+
+
 @dataclass
 class Refresh:
     full: bool
@@ -267,7 +422,10 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
     e_hi, v_hi = event_log_heads()
     new_events = Q(id__gt=mark.event_id, id__lte=e_hi)
     new_voids = EventVoid.objects.filter(id__gt=mark.void_id, id__lte=v_hi)
-    if not full and e_hi == mark.event_id and v_hi == mark.void_id:
+    years_mark = (
+        RollupWatermark.objects.filter(name=YEARS).values_list("event_id", "void_id").first()
+    )
+    if not full and e_hi == mark.event_id and v_hi == mark.void_id and years_mark == (e_hi, v_hi):
         return Refresh(False, 0, 0, 0)
     tree_moved = (
         Event.objects.filter(new_events, person__isnull=True, kind__in=UNIT_TREE_KINDS).exists()
@@ -277,15 +435,18 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
         mark_before = mark.event_id
         result = scan(Q(id__lte=e_hi), v_hi)
         _write_all(result)
+        _write_years(result.years, e_hi, v_hi)
         mark.event_id, mark.void_id = e_hi, v_hi
         mark.save()
         return Refresh(True, e_hi - mark_before, v_hi, len(result.cells))
 
     tree = TreeIndex()
     delta: Counter = Counter()
+    years: Counter = Counter()
     # 1. New events, without those already voided.
     added = scan(new_events, v_hi, tree)
     delta.update(added.cells)
+    years.update(added.years)
     RollupAttribution.objects.bulk_create(
         [RollupAttribution(event_id=e, unit_id=u) for e, u in added.attributions.items()],
         batch_size=5000,
@@ -302,14 +463,16 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
         )
         rows = list(
             Event.objects.filter(id__in=old_voided).values_list(
-                "id", "person_id", "unit_id", "kind", "subtype", "effective_on"
+                "id", "person_id", "unit_id", "kind", "subtype", "effective_on", "year"
             )
         )
         tree.load([attrs.get(r[0], r[2]) for r in rows])
-        for eid, person_id, unit_id, kind, subtype, on in rows:
+        for eid, person_id, unit_id, kind, subtype, on, year in rows:
             unit = attrs.get(eid, unit_id)
             root, anchor = tree.place(unit, on)
             delta[Cell(root, anchor, person_id is not None, kind, subtype, month_of(on))] -= 1
+            if person_id is not None:
+                years[(unit, kind, subtype, counted_year(kind, on, year))] -= 1
         RollupAttribution.objects.filter(event_id__in=old_voided).delete()
     # 3. People touched by new events or voids: their memberships may have changed back in time,
     #    so their earlier unit-less events may now fall in another unit.
@@ -319,8 +482,14 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
     touched |= set(
         new_voids.filter(event__person__isnull=False).values_list("event__person_id", flat=True)
     )
-    moved = _reattribute(sorted(touched), mark.event_id, v_hi, tree, delta)
+    moved = _reattribute(sorted(touched), mark.event_id, v_hi, tree, delta, years)
     changed = _apply(delta)
+    if years_mark is None:
+        # first refresh since the year counts were added: build them from the log, set-based
+        _write_years(year_counts_raw(e_hi, v_hi), e_hi, v_hi)
+    else:
+        _apply_years(years)
+        RollupWatermark.objects.filter(name=YEARS).update(event_id=e_hi, void_id=v_hi)
     read = e_hi - mark.event_id
     mark.event_id, mark.void_id = e_hi, v_hi
     mark.save()
@@ -328,7 +497,7 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
 
 
 def _reattribute(
-    person_ids: list[int], upto: int, void_hi: int, tree: TreeIndex, delta: Counter
+    person_ids: list[int], upto: int, void_hi: int, tree: TreeIndex, delta: Counter, years: Counter
 ) -> int:
     moved = 0
     for start in range(0, len(person_ids), 2000):
@@ -341,13 +510,14 @@ def _reattribute(
         )
         changes: list[RollupAttribution] = []
         tree.load([r[3] for r in rows] + list(stored.values()))
-        for eid, _person_id, _unit, attr, kind, subtype, on in rows:
+        for eid, _person_id, _unit, attr, kind, subtype, on, year in rows:
             old = stored.get(eid)
             if old == attr:
                 continue
             for unit, sign in ((old, -1), (attr, 1)):
                 root, anchor = tree.place(unit, on)
                 delta[Cell(root, anchor, True, kind, subtype, month_of(on))] += sign
+                years[(unit, kind, subtype, counted_year(kind, on, year))] += sign
             changes.append(RollupAttribution(event_id=eid, unit_id=attr))
             moved += 1
         if changes:
@@ -369,20 +539,7 @@ def _apply(delta: Counter) -> int:
             cell = Cell(r.root_id, r.anchor_id, r.person_event, r.kind, r.subtype, r.month)
             if cell in todo:
                 existing[cell] = r
-    create, update, delete = [], [], []
-    for cell, d in todo.items():
-        row = existing.get(cell)
-        if row is None:
-            create.append(cell.row(d))
-        elif row.n + d == 0:
-            delete.append(row.pk)
-        else:
-            row.n += d
-            update.append(row)
-    EventRollup.objects.bulk_create(create, batch_size=5000)
-    EventRollup.objects.bulk_update(update, ["n"], batch_size=2000)
-    EventRollup.objects.filter(pk__in=delete).delete()
-    return len(todo)
+    return _add(EventRollup, todo, existing, lambda cell, n: cell.row(n))
 
 
 def rollup_rebuild(*, check: bool) -> list[str]:
@@ -410,11 +567,31 @@ def rollup_rebuild(*, check: bool) -> list[str]:
         )
         if wrong:
             diffs.append(MSG_ATTR.format(n=wrong))
+        # the year counts against one GROUP BY over the log (not the scan that moved them)
+        raw_years = year_counts_raw(mark.event_id, mark.void_id)
+        kept_years = stored_year_counts()
+        year_diffs = [
+            MSG_YEAR_DIFF.format(
+                unit=k[0],
+                kind=k[1],
+                subtype=k[2] or "-",
+                year=k[3],
+                stored=kept_years.get(k, 0),
+                computed=raw_years.get(k, 0),
+            )
+            for k in sorted(
+                set(raw_years) | set(kept_years), key=lambda k: (k[3] or 0, k[1], k[0] or 0, k[2])
+            )
+            if kept_years.get(k, 0) != raw_years.get(k, 0)
+        ]
+        diffs += year_diffs
         if check:
             transaction.savepoint_rollback(sid)
         else:
-            if diffs:
+            if len(diffs) > len(year_diffs):
                 _write_all(computed)
+            if year_diffs:
+                _write_years(raw_years, mark.event_id, mark.void_id)
             transaction.savepoint_commit(sid)
     return diffs
 

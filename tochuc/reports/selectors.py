@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 
 from tochuc.accounts import scoping
 from tochuc.core.db import unindexed
-from tochuc.events import headcounts
+from tochuc.events import headcounts, rollups
 from tochuc.events.fold import resolve_merger
 from tochuc.events.models import Membership
 from tochuc.events.projections import live_events, load_mergers, memberships_on
@@ -554,18 +554,33 @@ def _terms(qs: QuerySet) -> dict[str, int]:
     return {r["term"]: r["n"] for r in qs.values("term").annotate(n=Count("*")).order_by("term")}
 
 
+def _whole_years(period: Period) -> bool:
+    return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31)
+
+
 def compute_all(
-    frame: Frame, keys: Iterable[str] | None = None, *, progress: Progress | None = None
+    frame: Frame,
+    keys: Iterable[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    year_counts: bool = True,
 ) -> dict[str, FigureResult]:
     """Every figure of the report at once: one GROUP BY per family of figures, grouped by unit
     in SQL and added up by bucket here (a dictionary lookup per row of the grouping).
-    `progress(percent, step)` hears of each family as it starts."""
+    `progress(percent, step)` hears of each family as it starts.
+
+    For whole years, events are counted from the year counts (`events.rollups.year_counts`, one
+    row per unit, kind, subtype and year, kept in step with the log) rather than from the log;
+    `year_counts=False` reads the log (the tests compare the two)."""
     say = progress or (lambda percent, step: None)
     say(5, "Các sự kiện của đảng viên trong kỳ")
     wanted = list(keys) if keys is not None else F.report_keys(frame.award_codes)
     defs = [get_def(frame, k) for k in wanted]
     buckets = [b.unit_id for b in frame.buckets]
     out: dict[str, FigureResult] = {}
+    year_counts = year_counts and any(d.source in (Source.EVENTS, Source.EVALUATIONS) for d in defs)
+    if year_counts:
+        rollups.rollup_current()
 
     def result(d: FigureDef, cells: dict[int, int], total: int | None = None) -> FigureResult:
         by: dict[int, Number | None] = {b: cells.get(b, 0) for b in buckets}
@@ -579,9 +594,14 @@ def compute_all(
     if event_defs:
         base = _person_events(frame, EVENT_KINDS)
         counts: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for attr, kind, subtype, n in (
-            base.values_list("attr", "kind", "subtype").annotate(n=Count("*")).order_by()
-        ):
+        if year_counts and _whole_years(frame.period):
+            cells = rollups.year_counts(
+                units=frame.unit_set(), kinds=EVENT_KINDS, first=frame.period.years[0], last=frame.period.years[1],
+                refresh=False,
+            )
+        else:
+            cells = base.values_list("attr", "kind", "subtype").annotate(n=Count("*")).order_by()
+        for attr, kind, subtype, n in cells:
             b = frame.unit_bucket.get(attr)
             if b is not None:
                 counts[(kind, subtype)][b] += n
@@ -659,7 +679,17 @@ def compute_all(
         # one rating per person and year: for one year, rows are people (no sort for DISTINCT)
         people = Count("*") if one_year else Count("person_id", distinct=True)
         cells_e: dict[str | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for attr, subtype, p in base.values_list("attr", "subtype").annotate(p=people).order_by():
+        if year_counts and one_year:
+            ratings = [
+                (attr, subtype, p)
+                for attr, _kind, subtype, p in rollups.year_counts(
+                    units=frame.unit_set(), kinds=("evaluation",), first=frame.period.years[0], last=frame.period.years[0],
+                    refresh=False,
+                )
+            ]
+        else:
+            ratings = base.values_list("attr", "subtype").annotate(p=people).order_by()
+        for attr, subtype, p in ratings:
             b = frame.unit_bucket.get(attr)
             if b is not None:
                 cells_e[subtype][b] += p
