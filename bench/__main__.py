@@ -100,6 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--until", default=UNTIL)
     run.add_argument("--users", type=int, default=20)
     run.add_argument("--load-seconds", type=float, default=120)
+    run.add_argument(
+        "--think-seconds",
+        type=float,
+        default=1.0,
+        help="thời gian nghĩ trung bình giữa hai trang của một người dùng; sau đó đo thêm một lượt "
+        "liên tục (0 s, máy chủ bão hòa) trừ khi giá trị này đã là 0",
+    )
     run.add_argument("--skip-load", action="store_true")
     run.add_argument(
         "--analyze",
@@ -211,10 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_load:
         from bench import serve
 
-        say(f"đo tải web: {args.users} người dùng, {args.load_seconds:.0f} s…")
+        say(f"đo tải web: {args.users} người dùng, nghĩ {args.think_seconds:g} s, {args.load_seconds:.0f} s…")
         extra["load"] = serve.measure_load(
-            env, users=args.users, seconds=args.load_seconds, year=args.year
+            env, users=args.users, seconds=args.load_seconds, year=args.year, think=args.think_seconds
         )
+        if args.think_seconds:
+            say(f"đo tải web liên tục (bão hòa): {args.users} người dùng, {args.load_seconds:.0f} s…")
+            extra["load_saturated"] = serve.measure_load(
+                env, users=args.users, seconds=args.load_seconds, year=args.year
+            )
     res.facts["load_average_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     path = R.save(res, extra, RESULTS_DIR)
     R.write_markdown(RESULTS_DIR, BENCH / "RESULTS.md")

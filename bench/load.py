@@ -2,7 +2,9 @@
 
 A closed loop per user (a thread with its own keep-alive connection and session cookie) picks
 pages with fixed weights: home, the tree, unit pages, person pages, name search, the dashboard.
-Requests go back to back with no think time, so 20 users here are far more load than 20 people.
+Between two pages a user pauses for `think` seconds on average (uniform from half to one and a
+half times it), as a person reading the page does; with `think=0` requests go back to back and
+the run measures the server saturated, far more load than the same number of people.
 The server's resident memory is sampled from /proc while it runs.
 """
 
@@ -29,6 +31,7 @@ class LoadResult:
     # status 0: the request got no answer; why (exception) and when (s after the start)
     failures: dict[str, list[float]] = field(default_factory=dict)
     rss_mb: list[float] = field(default_factory=list)
+    think: float = 0.0  # mean pause between two pages of a user, seconds
 
     def pct(self, p: float, values: list[float] | None = None) -> float:
         v = sorted(self.latencies_ms if values is None else values)
@@ -72,10 +75,11 @@ def run_load(
     max_requests: int = 100_000,
     server_pid: int | None = None,
     seed: int = 1,
+    think: float = 0.0,
 ) -> LoadResult:
     """`pages` are (label, paths to pick from, weight); one user per cookie."""
     parts = urlsplit(base_url)
-    result = LoadResult(users=len(cookies), seconds=0.0)
+    result = LoadResult(users=len(cookies), seconds=0.0, think=think)
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     labels = [p[0] for p in pages]
@@ -110,6 +114,8 @@ def run_load(
                     result.errors += 1
                 if result.requests >= max_requests:
                     stop.set()
+            if think:
+                stop.wait(min(rnd.uniform(0.5 * think, 1.5 * think), max(0.0, deadline - time.monotonic())))
         conn.close()
 
     def sampler() -> None:
@@ -137,6 +143,7 @@ def run_load(
 def summary(result: LoadResult) -> dict[str, str]:
     out = {
         "người dùng đồng thời": str(result.users),
+        "thời gian nghĩ giữa hai trang (s)": f"{result.think:g}" + (" (liên tục, máy chủ bão hòa)" if not result.think else ""),
         "thời gian (s)": f"{result.seconds:.0f}",
         "số yêu cầu": str(result.requests),
         "yêu cầu/giây": f"{result.rate:.1f}",

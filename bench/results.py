@@ -135,9 +135,15 @@ def markdown_run(data: dict) -> str:
                 f"| {step['what']} | {step['seconds']:.1f} | {step.get('events_per_s', '')} | {step.get('peak_mb', '')} | {step.get('note', '')} |"
             )
         lines.append("")
-    load = data.get("load")
+    for name, title in (("load", "Web dưới tải"), ("load_saturated", "Web bão hòa (không nghĩ giữa hai trang)")):
+        lines += _load_lines(data.get(name), title)
+    return "\n".join(lines)
+
+
+def _load_lines(load: dict | None, title: str) -> list[str]:
+    lines: list[str] = []
     if load:
-        lines += ["### Web dưới tải (`tochuc serve`, loopback)", ""]
+        lines += [f"### {title} (`tochuc serve`, loopback)", ""]
         lines += [f"- {k}: {v}" for k, v in load["summary"].items()]
         verdict = "✔" if load["p95"] <= 300 and load["errors"] == 0 else "✘"
         lines += [
@@ -147,7 +153,7 @@ def markdown_run(data: dict) -> str:
         lines += ["| trang | số yêu cầu | p50 ms | p95 ms |", "| --- | --- | --- | --- |"]
         lines += [f"| {k} | {v['n']} | {v['p50']} | {v['p95']} |" for k, v in load["pages"].items()]
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 ORDER = {"tiny": 0, "small": 1, "city": 2, "province": 3, "national": 4}

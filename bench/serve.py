@@ -113,7 +113,9 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     raise RuntimeError("tochuc serve did not answer within 60 s")
 
 
-def measure_load(env: dict[str, str], *, users: int, seconds: float, year: int) -> dict:
+def measure_load(
+    env: dict[str, str], *, users: int, seconds: float, year: int, think: float = 0.0
+) -> dict:
     port = free_port()
     cookies = sessions(users)
     pages = load_pages(year)
@@ -126,6 +128,7 @@ def measure_load(env: dict[str, str], *, users: int, seconds: float, year: int) 
             pages=pages,
             seconds=seconds,
             server_pid=proc.pid,
+            think=think,
         )
     finally:
         proc.terminate()
@@ -142,11 +145,17 @@ def measure_load(env: dict[str, str], *, users: int, seconds: float, year: int) 
 
 
 def load_at(
-    base_url: str, *, cookies: list[str], pages, seconds: float, server_pid: int | None = None
+    base_url: str,
+    *,
+    cookies: list[str],
+    pages,
+    seconds: float,
+    server_pid: int | None = None,
+    think: float = 0.0,
 ) -> dict:
     """Load a running server (the subprocess above, or a test's live server)."""
     result = run_load(
-        base_url, pages=pages, cookies=cookies, seconds=seconds, server_pid=server_pid
+        base_url, pages=pages, cookies=cookies, seconds=seconds, server_pid=server_pid, think=think
     )
     out = summary(result)
     pages_out = {

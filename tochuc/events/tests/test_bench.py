@@ -21,6 +21,10 @@ def test_the_harness_measures_every_section_at_tiny_scale(live_server):
     load = load_at(
         live_server.url, cookies=sessions(2), pages=load_pages(2024, limit=5), seconds=1.5
     )
+    # with a pause of 0.5 s (0.25-0.75 s) between pages, each user asks at most 1.5 / 0.25 + 1 pages
+    paced = load_at(
+        live_server.url, cookies=sessions(2), pages=load_pages(2024, limit=5), seconds=1.5, think=0.5
+    )
 
     assert res.sections == list(harness.SECTIONS)
     reports = [r for r in res.rows if r.section == "Báo cáo năm (JSON)"]
@@ -31,6 +35,11 @@ def test_the_harness_measures_every_section_at_tiny_scale(live_server):
     assert all(r.note.startswith("HTTP 200") for r in res.rows if r.section.startswith("Trang web"))
     assert load["errors"] == 0
     assert sum(p["n"] for p in load["pages"].values()) > 0
-    text = markdown_run(to_json(res, {"load": load, "commit": "test", "until": "2025-12-31"}))
-    for section in [*harness.SECTIONS, "Web dưới tải"]:
+    assert paced["errors"] == 0
+    assert 2 <= sum(p["n"] for p in paced["pages"].values()) <= 2 * 7
+    assert paced["summary"]["thời gian nghĩ giữa hai trang (s)"] == "0.5"
+    extra = {"load": paced, "load_saturated": load, "commit": "test", "until": "2025-12-31"}
+    text = markdown_run(to_json(res, extra))
+    assert "thời gian nghĩ giữa hai trang (s): 0 (liên tục, máy chủ bão hòa)" in text
+    for section in [*harness.SECTIONS, "Web dưới tải", "Web bão hòa (không nghĩ giữa hai trang)"]:
         assert f"### {section}" in text
