@@ -43,3 +43,25 @@ def test_the_harness_measures_every_section_at_tiny_scale(live_server):
     assert "thời gian nghĩ giữa hai trang (s): 0 (liên tục, máy chủ bão hòa)" in text
     for section in [*harness.SECTIONS, "Web dưới tải", "Web bão hòa (không nghĩ giữa hai trang)"]:
         assert f"### {section}" in text
+
+
+def test_a_page_answered_by_a_background_job_is_waited_for(monkeypatch):
+    answers = iter([202, 202, 202, 200])
+    asked = []
+
+    class Page:
+        def __init__(self, status_code):
+            self.status_code = status_code
+
+    class FakeClient:
+        def get(self, url):
+            asked.append(url)
+            return Page(next(answers))
+
+    monkeypatch.setattr(harness.time, "sleep", lambda s: None)
+    seconds, status = harness._wait_for_job(FakeClient(), "/bao-cao/?don_vi=TW&nam=2024")
+    assert status == 200 and seconds >= 0
+    assert asked == ["/bao-cao/?don_vi=TW&nam=2024"] * 4
+    answers = iter([200])
+    assert harness._wait_for_job(FakeClient(), "/") is None  # answered at once: asked once
+    assert asked[-1] == "/" and len(asked) == 5
