@@ -23,6 +23,8 @@ a target by unit, year and metric.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -74,6 +76,7 @@ from tochuc.imports.schema import (
     find_column,
     find_sheet,
 )
+from tochuc.imports.spill import EventSpill
 from tochuc.lib.dates import format_date
 from tochuc.lib.vntext import normalize_name
 from tochuc.people.models import Person
@@ -149,6 +152,8 @@ Progress = Callable[[str, int, int | None], None]
 PEOPLE_BATCH = 500
 # Accepted events held before one insert (EventSink): a few thousand rows a statement
 SINK_ROWS = 5000
+# Unit events outside the tree (congresses, ratings) judged together through event_record_many
+UNIT_EVENTS_BATCH = 1000
 # Columns whose values are mostly unique: not interned
 UNIQUE_COLUMNS = frozenset({"decision_no", "note", "full_name", "national_id", "details"})
 # The details of the (many) rows without any: one shared, read-only mapping
@@ -298,8 +303,13 @@ class _Rollback(Exception):
     pass
 
 
+_NO_CODES: frozenset = frozenset()
+
+
 def _confirm_codes(text: str) -> frozenset:
-    return frozenset(c for c in re.split(r"[\s,;]+", text or "") if c)
+    if not text:
+        return _NO_CODES
+    return frozenset(c for c in re.split(r"[\s,;]+", text) if c)
 
 
 def _chunks(items: list, size: int = 900) -> Iterable[list]:
@@ -328,8 +338,10 @@ class Importer:
             self.scope = Scope(scope.user_id, tuple(g for g in scope.grants if scoping.allows(g.role, "import")))
         self.outcome = Outcome(dry_run=dry_run)
         self.units: dict[str, UnitRow] = {}
+        # People, units, posts and targets stay in memory (a city: 80 000 people, 2 000 units);
+        # the events (a city: 770 000 rows) go to a file on disk, read back batch by batch
         self.people: dict[str, PersonRow] = {}
-        self.events: list[EventRow] = []
+        self.spill: EventSpill | None = None
         self.targets: list[TargetRow] = []
         self.posts: list[PostRow] = []
         self._strings: dict[str, str] = {}
@@ -357,6 +369,18 @@ class Importer:
 
     # --- entry point ---
     def run(self, path: Path | str) -> Outcome:
+        try:
+            return self._run(path)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Delete the events' file on disk (`run` does it)."""
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
+
+    def _run(self, path: Path | str) -> Outcome:
         try:
             with WorkbookSource(Path(path), self.limits) as source:
                 self.read(source.sheets)
@@ -386,6 +410,8 @@ class Importer:
     # --- stage 1: read ---
     def read(self, sources: list[SheetSource]) -> None:
         seen: dict[str, str] = {}
+        if self.spill is None:
+            self.spill = EventSpill()
         for source in sources:
             sheet = find_sheet(source.name)
             if sheet is None:
@@ -406,12 +432,14 @@ class Importer:
             }[sheet.key]
             for number, cells in self._rows(source, sheet):
                 handler(number, cells)
+        self.spill.finish()
         if not seen:
             self.problem("", None, "", "", MSG_NO_SHEET)
 
     def _rows(self, source: SheetSource, sheet: Sheet):
         header: dict[int, Column] | None = None
         done = 0
+        interning = sheet.key != "events"
         for number, values in source.rows():
             if is_blank(values):
                 continue
@@ -435,7 +463,8 @@ class Importer:
                     ok = False
                 # one copy of the values that repeat; not of those that are mostly unique (the
                 # intern table would keep every decision number of a city's history)
-                repeats = column.key not in UNIQUE_COLUMNS and isinstance(value, str) and len(value) < 40
+                # (event rows go to disk at once: nothing to share)
+                repeats = interning and column.key not in UNIQUE_COLUMNS and isinstance(value, str) and len(value) < 40
                 cells[column.key] = self._intern(value) if repeats else value
             done += 1
             self.outcome.rows_read += 1
@@ -498,13 +527,20 @@ class Importer:
         subtype = c.get("subtype", "")
         if subtype:
             subtype = find_subtype(spec, subtype, subject) or subtype  # an unknown one is refused by check_shape
-        self.events.append(
-            EventRow(
-                number, c["person_code"], spec.code, self._intern(subtype), c["effective_on"], c.get("end_on"),
-                c.get("unit_code", ""), c.get("to_unit_code", ""), c.get("position", ""), c.get("term", ""),
-                c.get("year"), c.get("decision_no", ""), c.get("decided_on"), c.get("decided_by", ""), c.get("note", ""),
-                c.get("details") or NO_DETAILS, _confirm_codes(c.get("confirm", "")),
-            )
+        assert self.spill is not None
+        self.spill.add(
+            number, c["person_code"], spec.code, subtype, c["effective_on"], KIND_ORDER.get(spec.code, 5), c.get("end_on"),
+            c.get("unit_code", ""), c.get("to_unit_code", ""), c.get("position", ""), c.get("term", ""),
+            c.get("year"), c.get("decision_no", ""), c.get("decided_on"), c.get("decided_by", ""), c.get("note", ""),
+            c.get("details") or {}, c.get("confirm", ""),
+        )
+
+    @staticmethod
+    def _event(r: tuple) -> EventRow:
+        """An event row read back from the spill (`spill.COLUMNS`; kind_order, r[5], is not kept)."""
+        return EventRow(
+            r[0], r[1], r[2], r[3], r[4], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15],
+            r[16] or NO_DETAILS, _confirm_codes(r[17]),
         )
 
     def _post_row(self, number: int, c: dict) -> None:
@@ -543,7 +579,8 @@ class Importer:
     def resolve(self) -> None:
         self.progress("Kiểm tra tham chiếu", 0, None)
         codes = set(self.units) | {u.parent_code for u in self.units.values() if u.parent_code}
-        codes |= {e.unit_code for e in self.events if e.unit_code} | {e.to_unit_code for e in self.events if e.to_unit_code}
+        assert self.spill is not None
+        codes |= self.spill.codes("unit_code") | self.spill.codes("to_unit_code")
         codes |= {t.unit_code for t in self.targets} | {p.registered_unit_code for p in self.people.values() if p.registered_unit_code}
         codes |= {p.unit_code for p in self.posts}
         self.db_units: dict[str, Unit] = {}
@@ -599,9 +636,13 @@ class Importer:
                 self.refused_units.add(row.code)
 
     def _resolve_people(self) -> None:
-        self.person_of: dict[str, Person] = {}  # file code -> existing person
+        # file code -> id of the existing (later: also the created) person. Ids, not Person
+        # instances: a city's 80 000 instances were ~150 MB; the events stage loads them a batch
+        # of people at a time
+        self.person_of: dict[str, int] = {}
         self.new_people: dict[str, PersonRow] = {}
-        codes = sorted(set(self.people) | {e.person_code for e in self.events if e.person_code})
+        assert self.spill is not None
+        codes = sorted(set(self.people) | self.spill.codes("person_code"))
         by_code: dict[str, Person] = {}
         for chunk in _chunks(codes):
             by_code.update({p.code: p for p in Person.objects.filter(code__in=chunk)})
@@ -616,7 +657,7 @@ class Importer:
             for chunk in _chunks(sorted(set(candidates))):
                 visible.update(scoping.people(self.scope).filter(pk__in=chunk).values_list("pk", flat=True))
         self.visible_people = visible
-        self.db_people = by_code
+        self.db_people: dict[str, int] = {}
         seen_nid: dict[str, int] = {}
         for row in self.people.values():
             nid = row.values["national_id"]
@@ -635,14 +676,14 @@ class Importer:
                         MSG_PERSON_DIFFERS.format(value=row.code, name=existing.full_name, birth=format_date(existing.birth_date), nid=existing.masked_national_id or "trống"),
                     )
                 else:
-                    self.person_of[row.code] = existing
+                    self.person_of[row.code] = existing.pk
                     self.outcome.unchanged["people"] += 1
                 continue
             other = by_nid.get(nid) if nid else None
             if other is not None:
                 in_scope = visible is None or other.pk in visible
                 if in_scope and not self._differs(row, other, ignore_id=True):
-                    self.person_of[row.code] = other
+                    self.person_of[row.code] = other.pk
                     self.outcome.unchanged["people"] += 1
                     self.problem("people", row.row, "national_id", nid, MSG_SAME_PERSON.format(other=other.code), NOTICE)
                 else:
@@ -652,6 +693,7 @@ class Importer:
                 self.problem("people", row.row, "registered_unit_code", row.registered_unit_code, MSG_UNKNOWN_UNIT.format(value=row.registered_unit_code))
                 continue
             self.new_people[row.code] = row
+        self.db_people = {code: p.pk for code, p in by_code.items()}
 
     @staticmethod
     def _differs(row: PersonRow, person: Person, *, ignore_id: bool = False) -> bool:
@@ -661,43 +703,43 @@ class Importer:
         return not ignore_id and bool(v["national_id"] and person.national_id and v["national_id"] != person.national_id)
 
     def _check_events(self) -> None:
-        seen: dict[tuple, int] = {}
-        self.event_ok: list[EventRow] = []
-        for e in self.events:
+        """References and scope of every event row, in row order; duplicates as the spill's
+        `keys` table found them (the first row of an identity is kept there). Refused rows are
+        marked in the spill: the later stages skip them."""
+        assert self.spill is not None
+        refused: list[int] = []
+        for row, person_code, kind, unit_code, to_unit_code, first in self.spill.for_checks():
             ok = True
-            if e.person_code:
-                if e.person_code not in self.people:
-                    person = self.db_people.get(e.person_code)
-                    if person is None or (self.visible_people is not None and person.pk not in self.visible_people):
-                        self.problem("events", e.row, "person_code", e.person_code, MSG_UNKNOWN_PERSON.format(value=e.person_code))
+            if person_code:
+                if person_code not in self.people:
+                    person = self.db_people.get(person_code)
+                    if person is None or (self.visible_people is not None and person not in self.visible_people):
+                        self.problem("events", row, "person_code", person_code, MSG_UNKNOWN_PERSON.format(value=person_code))
                         ok = False
                     else:
-                        self.person_of.setdefault(e.person_code, person)
-            elif e.kind == "founding":
-                self.problem("events", e.row, "kind", e.kind, MSG_FOUNDING_IN_EVENTS)
+                        self.person_of.setdefault(person_code, person)
+            elif kind == "founding":
+                self.problem("events", row, "kind", kind, MSG_FOUNDING_IN_EVENTS)
                 ok = False
-            elif not e.unit_code:
-                self.problem("events", e.row, "unit_code", "", MSG_REQUIRED)
+            elif not unit_code:
+                self.problem("events", row, "unit_code", "", MSG_REQUIRED)
                 ok = False
-            for column, code in (("unit_code", e.unit_code), ("to_unit_code", e.to_unit_code)):
+            for column, code in (("unit_code", unit_code), ("to_unit_code", to_unit_code)):
                 # a transfer or a cadre move may point outside the user's subtree
-                if code and not self.unit_known(code, in_scope=column == "unit_code" and not e.person_code):
-                    self.problem("events", e.row, column, code, MSG_UNKNOWN_UNIT.format(value=code))
+                if code and not self.unit_known(code, in_scope=column == "unit_code" and not person_code):
+                    self.problem("events", row, column, code, MSG_UNKNOWN_UNIT.format(value=code))
                     ok = False
-            if ok and self.allowed_units is not None and e.person_code and not any(
-                self.unit_known(code) for code in (e.unit_code, e.to_unit_code) if code
-            ) and e.person_code in self.people:
-                self.problem("events", e.row, "unit_code", e.unit_code, MSG_NOT_IN_SCOPE)
+            if ok and self.allowed_units is not None and person_code and not any(
+                self.unit_known(code) for code in (unit_code, to_unit_code) if code
+            ) and person_code in self.people:
+                self.problem("events", row, "unit_code", unit_code, MSG_NOT_IN_SCOPE)
                 ok = False
-            key = (e.person_code, e.kind, e.subtype, e.effective_on, e.unit_code)
-            if key in seen:
-                self.problem("events", e.row, "", "", MSG_DUPLICATE_EVENT.format(row=seen[key]))
+            if first != row:
+                self.problem("events", row, "", "", MSG_DUPLICATE_EVENT.format(row=first))
                 ok = False
-            else:
-                seen[key] = e.row
-            if ok:
-                self.event_ok.append(e)
-        self.events = []  # the checked list replaces it (memory)
+            if not ok:
+                refused.append(row)
+        self.spill.refuse(refused)
 
     def _check_posts(self) -> None:
         """Group the rows by post (unit, name); each post's standards in date order."""
@@ -767,7 +809,11 @@ class Importer:
         return None
 
     def _write_units(self) -> None:
-        unit_events = [e for e in self.event_ok if not e.person_code]
+        assert self.spill is not None
+        spill = self.spill
+        # the tree's own events (renames, moves, mergers, dissolutions: a few hundred in a city)
+        # in memory; the other unit events (congresses, ratings) streamed from the spill
+        tree_events = [self._event(r) for r in spill.unit_events(tree=True, kinds=UNIT_TREE_KINDS)]
         existing: set[tuple] = set()
         ids = [u.pk for u in self.db_units.values()]
         for chunk in _chunks(ids):
@@ -779,19 +825,25 @@ class Importer:
         # together on 01/07/2025 — the bodies go first, or the district still has them)
         steps += [
             (e.effective_on, 1 + _UNIT_DAY_ORDER.get(e.kind, 5), -self.unit_depth.get(e.unit_code, 0) if e.kind == "dissolution" else 0, e.row, e)
-            for e in unit_events
+            for e in tree_events
         ]
         steps.sort(key=lambda s: s[:4])
+        # the other unit events come after the tree's on their day (1 + 5), by row: merged in
+        others_stream = (
+            (e.effective_on, 6, 0, e.row, e) for e in map(self._event, spill.unit_events(tree=False, kinds=UNIT_TREE_KINDS))
+        )
+        total = len(steps) + spill.unit_event_count(tree=False, kinds=UNIT_TREE_KINDS)
         failed: set[str] = set()
         # Unit events outside the tree's history (congresses, unit ratings) change no unit version
         # and no rule reads them back, so they are judged after the tree is complete, in batches:
         # the version of a unit on a date does not depend on the tree events after that date.
+        # The accepted ones are listed in the spill (`later`), a thousand rows at a time.
         others: list[EventRow] = []
         # consecutive foundings are written together, until a tree event or a unit founded under
         # one of them (its parent must exist to be judged)
         group: list[UnitRow] = []
         in_group: set[str] = set()
-        for done, (*_, item) in enumerate(steps, start=1):
+        for done, (*_, item) in enumerate(heapq.merge(steps, others_stream, key=lambda s: s[:4]), start=1):
             if isinstance(item, UnitRow):
                 if item.parent_code in in_group:
                     self._found(group, failed)
@@ -802,17 +854,23 @@ class Importer:
                 self._found(group, failed)
                 group, in_group = [], set()
                 self._unit_event(item, existing, failed, others)
+                if len(others) >= UNIT_EVENTS_BATCH:
+                    spill.add_later(e.row for e in others)
+                    others = []
             if done % 200 == 0:
-                self.progress("Ghi đơn vị", done, len(steps))
+                self.progress("Ghi đơn vị", done, total)
         self._found(group, failed)
+        spill.add_later(e.row for e in others)
         version = version_picker([u.pk for u in self.db_units.values()])
         sink = EventSink()
-        for chunk in _chunks(others, 1000):
+        later = map(self._event, spill.later())
+        while chunk := list(itertools.islice(later, UNIT_EVENTS_BATCH)):
             self._record_events(None, chunk, {}, version=version, sink=sink)
             if len(sink) >= SINK_ROWS:
                 sink.flush()
+            del chunk  # one batch of rows alive at a time, not this one and the next
         sink.flush()
-        self.progress("Ghi đơn vị", len(steps), len(steps))
+        self.progress("Ghi đơn vị", total, total)
 
     def _found(self, rows: list[UnitRow], failed: set[str]) -> None:
         """Consecutive foundings (none the parent of another) through `unit_found_many`: each
@@ -911,7 +969,7 @@ class Importer:
                     continue
                 if warnings:
                     self.findings("people", row.row, warnings, row.confirm, {}, values)
-                self.person_of[row.code] = person
+                self.person_of[row.code] = person.pk
                 self.outcome.created["people"] += 1
             self.progress("Ghi người", min(start + 2000, len(rows)), len(rows))
         if not rows:
@@ -921,65 +979,66 @@ class Importer:
         self.new_people, self.people = {}, {}
 
     def _write_events(self) -> None:
-        by_person: dict[str, list[EventRow]] = defaultdict(list)
-        for e in self.event_ok:
-            if e.person_code and e.person_code in self.person_of:
-                by_person[e.person_code].append(e)
-        self.event_ok = []
-        people = {code: self.person_of[code] for code in by_person}
-        # events already stored (re-import): identity = person, kind, subtype, date, unit
-        existing: set[tuple] = set()
-        stored_ids = sorted({p.pk for code, p in people.items() if code not in self.new_codes})
-        for chunk in _chunks(stored_ids):
-            existing.update(
-                live_events().filter(person_id__in=chunk).values_list("person_id", "kind", "subtype", "effective_on", "unit_id")
-            )
+        """Each person's events in date order through `event_record_many`, read back from the
+        spill one batch of people at a time: the people in the order of their first row, as
+        before the spill, so ids, the cap on excellent ratings and planning judge the same way."""
+        assert self.spill is not None
+        codes = [code for code in self.spill.person_order() if code in self.person_of]
+        total = self.spill.set_people(codes)
+        self.progress("Ghi sự kiện", 0, total)
         mergers = MergersByDay(load_mergers())
         # every unit's versions, once: the rules ask for many dates, the cap on excellent ratings
         # for the units above the ones the events name too
         version = version_picker(None)
         touched: list[int] = []
-        total = sum(len(v) for v in by_person.values())
-        codes = list(by_person)
         sink = EventSink()
         with judging_in_batch(version):  # the tree is complete, and every rating goes through event_record_many
-            self._judge_people(codes, by_person, people, existing, mergers, version, touched, total, sink)
+            self._judge_people(codes, mergers, version, touched, total, sink)
             sink.flush()
         self.progress("Ghi sự kiện", total, total)
         self._refresh(touched, mergers)
 
-    def _judge_people(
-        self, codes: list[str], by_person: dict[str, list[EventRow]], people: dict[str, Person], existing: set[tuple],
-        mergers, version, touched: list[int], total: int, sink: EventSink,
-    ) -> None:
+    def _judge_people(self, codes: list[str], mergers, version, touched: list[int], total: int, sink: EventSink) -> None:
+        assert self.spill is not None
         done = 0
         for start in range(0, len(codes), PEOPLE_BATCH):
             batch = codes[start : start + PEOPLE_BATCH]
             # the stored histories of the people who were already in the database, in one query;
-            # the people this import creates have none
-            stored = [people[c].pk for c in batch if c not in self.new_codes]
+            # the people this import creates have none. The same events are what a re-import
+            # finds already there (identity = person, kind, subtype, date, unit).
+            stored = [self.person_of[c] for c in batch if c not in self.new_codes]
+            people = Person.objects.in_bulk([self.person_of[c] for c in batch])
             histories = load_person_events(stored) if stored else {}
-            for code in batch:
-                rows = by_person.pop(code)
-                person = people[code]
-                rows.sort(key=EventRow.sort_key)
-                todo = []
-                for e in rows:
-                    unit = self.unit(e.unit_code)
-                    if (person.pk, e.kind, e.subtype, e.effective_on, unit.pk if unit else None) in existing:
-                        self.outcome.unchanged["events"] += 1
-                    else:
-                        todo.append(e)
-                if todo:
-                    new = code in self.new_codes
-                    history = sorted(histories.get(person.pk, ()), key=EventData.sort_key)
-                    self._record_events(person, todo, mergers, history=history, version=version, lock=not new, sink=sink)
-                    touched.append(person.pk)
-                    if len(sink) >= SINK_ROWS:
-                        sink.flush()
-                if (done + len(rows)) // 20000 > done // 20000:
-                    self.progress("Ghi sự kiện", done + len(rows), total)
-                done += len(rows)
+            existing = {(pk, h.kind, h.subtype, h.effective_on, h.unit_id) for pk, events in histories.items() for h in events}
+            # grouped as read (tuples), made rows one person at a time
+            for code, group in itertools.groupby(self.spill.person_events(start + 1, start + len(batch)), key=lambda r: r[1]):
+                done = self._judge_person(
+                    code, people[self.person_of[code]], [self._event(r) for r in group], histories, existing, mergers, version,
+                    touched, total, done, sink,
+                )
+
+    def _judge_person(
+        self, code: str, person: Person, rows: list[EventRow], histories: dict, existing: set[tuple], mergers, version,
+        touched: list[int], total: int, done: int, sink: EventSink,
+    ) -> int:
+        """One person's events, in date order (spill.person_events); the rows read so far."""
+        todo = []
+        for e in rows:
+            unit = self.unit(e.unit_code)
+            if (person.pk, e.kind, e.subtype, e.effective_on, unit.pk if unit else None) in existing:
+                self.outcome.unchanged["events"] += 1
+            else:
+                todo.append(e)
+        if todo:
+            new = code in self.new_codes
+            history = sorted(histories.get(person.pk, ()), key=EventData.sort_key)
+            self._record_events(person, todo, mergers, history=history, version=version, lock=not new, sink=sink)
+            touched.append(person.pk)
+            if len(sink) >= SINK_ROWS:
+                sink.flush()
+        if (done + len(rows)) // 20000 > done // 20000:
+            self.progress("Ghi sự kiện", done + len(rows), total)
+        return done + len(rows)
 
     def _refresh(self, touched: list[int], mergers) -> None:
         """The projections of the people whose events were written, set-based per chunk."""
