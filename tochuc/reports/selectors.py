@@ -43,7 +43,7 @@ from tochuc.accounts import scoping
 from tochuc.core.db import unindexed
 from tochuc.events import headcounts, rollups
 from tochuc.events.fold import resolve_merger
-from tochuc.events.models import Membership
+from tochuc.events.models import EventYearCount, Membership
 from tochuc.events.projections import live_events, load_mergers, memberships_on
 from tochuc.lib.dates import format_date
 from tochuc.people.models import Person
@@ -121,6 +121,14 @@ class Frame:
     def award_codes(self) -> frozenset[str]:
         """Award subtypes recorded in the period (a code outside the catalogue has a figure only
         then). Read on first use: a drill-down of another figure never needs them."""
+        if self._award_codes is None and _whole_years(self.period):
+            rollups.rollup_current()
+            first, last = self.period.years
+            self._award_codes = frozenset(
+                EventYearCount.objects.filter(kind="award", year__gte=first, year__lte=last)
+                .values_list("subtype", flat=True)
+                .distinct()
+            )
         if self._award_codes is None:
             self._award_codes = frozenset(
                 live_events()

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from tochuc.events.models import EventYearCount, RollupWatermark
 from tochuc.events.rollups import YEARS, rollup_current, rollup_rebuild, rollup_refresh, year_counts
+from tochuc.events.projections import live_events
 from tochuc.events.services import event_void
 from tochuc.reports.figures import Period
 from tochuc.reports.selectors import build_frame, compute_all
@@ -39,6 +40,7 @@ def demo(db):
 
 def test_every_figure_from_the_year_counts_equals_the_raw_log_on_the_demo(demo):
     compared = 0
+    awards_seen: set[str] = set()
     for year in range(2016, 2026):
         end = dt.date(year, 12, 31)
         tops = UnitVersion.objects.filter(depth__lte=1, valid_from__lte=end).exclude(
@@ -48,7 +50,13 @@ def test_every_figure_from_the_year_counts_equals_the_raw_log_on_the_demo(demo):
             values = assert_same_as_raw(code, Period.year(year))
             compared += 1
         assert_same_as_raw(code, Period(dt.date(year - 2, 1, 1), end))  # several whole years
+        awarded = build_frame(scope=None, code=code, period=Period.year(year)).award_codes
+        assert awarded == set(
+            live_events().filter(kind="award", person__isnull=False, effective_on__year=year).values_list("subtype", flat=True)
+        )
+        awards_seen |= awarded
     assert compared > 20
+    assert len(awards_seen) >= 2
     assert EventYearCount.objects.count() > 100  # built by the first report
     assert values["members.admitted"][0] >= 0
     assert rollup_rebuild(check=True) == []
