@@ -27,7 +27,7 @@ from tochuc.lib.dates import age_on
 from tochuc.lib.numbers import format_int
 from tochuc.lib.vntext import fold
 from tochuc.people.models import Person
-from tochuc.units.models import Unit, UnitVersion
+from tochuc.units.models import PATH_WIDTH, Unit, UnitVersion
 from tochuc.units.selectors import path_prefix
 
 PAGE_SIZE = 50
@@ -301,20 +301,55 @@ class TreeNode:
     direct: int = 0
     total: int = 0
     children: list[TreeNode] = field(default_factory=list)
+    more: bool = False  # has units below that were not loaded (`unit_tree(..., depth=)`)
 
     @property
     def total_display(self) -> str:
         return format_int(self.total)
 
 
-def unit_tree(*, scope: Scope, on: dt.date, within: UnitVersion | None = None) -> list[TreeNode]:
+def unit_depths(*, scope: Scope, on: dt.date) -> dict[int, int]:
+    """depth -> number of the viewer's units at that depth on `on` (one grouped query)."""
+    rows = scoping.unit_versions(scope, on=on).values_list("depth").annotate(n=Count("*")).order_by()
+    return dict(rows)
+
+
+def _below_counts(versions: QuerySet, *, on: dt.date, depth: int) -> dict[str, int]:
+    """Members on `on` in the units of `versions` below `depth`, added up by their
+    ancestor at `depth` (its path): one count per unit, then a sum here (a nation has ~130 000
+    units: their paths are read, not the tree). An ancestor with units below it is a key even
+    when nobody is a member there."""
+    deep = versions.filter(depth__gt=depth)
+    counts = member_counts_by_unit(unit_ids=deep.values("unit_id"), on=on)
+    width = (depth + 1) * (PATH_WIDTH + 1)
+    out: dict[str, int] = defaultdict(int)
+    for unit_id, path in deep.values_list("unit_id", "path").iterator(chunk_size=10_000):
+        out[path[:width]] += counts.get(unit_id, 0)
+    return out
+
+
+def unit_tree(
+    *, scope: Scope, on: dt.date, within: UnitVersion | None = None, depth: int | None = None
+) -> list[TreeNode]:
     """The viewer's tree on `on` (or the part under `within`), each node with the members on that
-    date in its whole subtree: two queries (versions, grouped counts), summed up here."""
+    date in its whole subtree: two queries (versions, grouped counts), summed up here.
+
+    With `depth`, only the units down to that depth are loaded (a nation's tree page and its root's
+    page): the units at `depth` carry the members of their whole subtree and `more` when there
+    are units below them."""
     versions = scoping.unit_versions(scope, on=on).select_related("unit")
     if within is not None:
         versions = versions.filter(path_prefix(within.path))
+    below: dict[str, int] = {}
+    if depth is not None:
+        below = _below_counts(versions, on=on, depth=depth)
+        versions = versions.filter(depth__lte=depth)
     direct = member_counts_by_unit(unit_ids=versions.values("unit_id"), on=on)
     nodes = {v.unit_id: TreeNode(v, direct.get(v.unit_id, 0)) for v in versions}
+    for node in nodes.values():
+        if node.version.path in below:
+            node.total = below[node.version.path]  # the roll-up below adds the unit's own
+            node.more = True
     roots: list[TreeNode] = []
     for node in nodes.values():
         parent = nodes.get(node.version.parent_id or 0)

@@ -49,7 +49,7 @@ def _tokens(nodes: list[selectors.TreeNode], *, open_depth: int, max_depth: int)
                 walk(child, level + 1)
             out.append({"kind": "end"})
         else:
-            out.append({"kind": "leaf", "node": node, "more": bool(node.children)})
+            out.append({"kind": "leaf", "node": node, "more": bool(node.children) or node.more})
 
     for root in nodes:
         walk(root, 0)
@@ -92,23 +92,15 @@ def _tree_html(tokens: list[dict], *, day_param: str) -> str:
     return mark_safe("".join(parts))  # noqa: S308  (each part built by format_html above)
 
 
-def _depth_that_fits(nodes: list[selectors.TreeNode]) -> tuple[int, int]:
-    """(levels to show, number of units in scope)."""
-    per_level: list[int] = []
-    stack = [(n, 0) for n in nodes]
-    while stack:
-        node, level = stack.pop()
-        if len(per_level) <= level:
-            per_level.append(0)
-        per_level[level] += 1
-        stack.extend((c, level + 1) for c in node.children)
+def _depth_that_fits(per_level: list[int]) -> int:
+    """Levels to show, given the number of units at each level below the roots."""
     shown, levels = 0, 0
     for count in per_level:
         if levels >= 2 and shown + count > TREE_NODE_LIMIT:
             break
         shown += count
         levels += 1
-    return levels, sum(per_level)
+    return levels
 
 
 @login_required
@@ -116,8 +108,14 @@ def _depth_that_fits(nodes: list[selectors.TreeNode]) -> tuple[int, int]:
 def unit_tree(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     day, date_error = parse_day(request.GET.get("ngay"))
-    roots = selectors.unit_tree(scope=scope, on=day)
-    levels, n_units = _depth_that_fits(roots)
+    # Count the units per depth first: a large scope (a nation: ~130 000 units) loads only the
+    # levels it shows, the last of them with the members of everything below.
+    depths = selectors.unit_depths(scope=scope, on=day)
+    top = min(depths, default=0)
+    per_level = [depths.get(d, 0) for d in range(top, max(depths, default=-1) + 1)]
+    levels = _depth_that_fits(per_level)
+    truncated = levels < len(per_level)
+    roots = selectors.unit_tree(scope=scope, on=day, depth=top + levels - 1 if truncated else None)
     tokens = _tokens(roots, open_depth=1, max_depth=levels - 1)
     return render(
         request,
@@ -128,15 +126,12 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
             "date_error": date_error,
             "tokens": tokens,
             "tree_html": _tree_html(tokens, day_param=day.isoformat()),
-            "n_units": format_int(n_units),
-            "truncated": levels < _max_levels(roots),
+            "n_units": format_int(sum(per_level)),
+            "truncated": truncated,
             "total": format_int(sum(r.total for r in roots)),
         },
     )
 
-
-def _max_levels(nodes: list[selectors.TreeNode]) -> int:
-    return max((1 + _max_levels(n.children) for n in nodes), default=0)
 
 
 def _unit_page(
@@ -179,7 +174,8 @@ def _unit_page(
             version.parent_id, day
         )
     if version is not None:
-        children = selectors.unit_tree(scope=scope, on=day, within=version)
+        # the unit and its children, each child with the members of its whole subtree
+        children = selectors.unit_tree(scope=scope, on=day, within=version, depth=version.depth + 1)
         node = children[0] if children else None
         context |= {
             "children": node.children if node else [],

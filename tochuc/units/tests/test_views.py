@@ -417,6 +417,31 @@ def test_a_scope_too_large_for_one_page_stops_at_a_readable_depth(
     assert '<span class="code">…</span>' in response.content.decode()
 
 
+def test_a_tree_cut_at_a_depth_keeps_the_totals_of_the_whole_tree(personas, tree, members):
+    from tochuc.people.selectors import unit_tree
+
+    scope = scoping.scope_for(personas.city_admin)
+    day = scoping.today()
+
+    def flat(nodes, out):
+        for n in nodes:
+            out[n.version.unit.code] = (n.total, n.direct, [c.version.unit.code for c in n.children], n.more)
+            flat(n.children, out)
+        return out
+
+    whole = flat(unit_tree(scope=scope, on=day), {})
+    cut = flat(unit_tree(scope=scope, on=day, depth=1), {})
+    assert sorted(cut) == ["CT", "CT.CR", "CT.NK"]
+    for code, (total, direct, children, more) in cut.items():
+        assert (total, direct) == whole[code][:2]
+        assert more == (code != "CT" and bool(whole[code][2]))  # CT's children were loaded
+    assert cut["CT.NK"][:2] == (3, 0) and cut["CT.NK"][2:] == ([], True)
+    # the unit page asks for the unit and its children only
+    page = flat(unit_tree(scope=scope, on=day, within=tree["CT.NK"].versions.get(), depth=2), {})
+    assert page["CT.NK"][:3] == (3, 0, whole["CT.NK"][2])  # children by name, as in the whole tree
+    assert page["CT.NK.01"][:2] == whole["CT.NK.01"][:2] == (2, 0)
+
+
 def test_the_history_of_a_unit_shows_the_units_that_joined_it_or_moved_under_it(
     client, personas, tree
 ):
