@@ -66,7 +66,10 @@ def person_search(
             matching = matching.filter(
                 Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
             )
-    keys = list(scoping.people_among(scope, matching.values("pk")).values_list("search_key", "id")[: SEARCH_CAP + 1])
+    # no ORDER BY: the database stops at the cap instead of sorting every match of a common
+    # name (a nation has ~230 000 "hoang"); the keys found are ranked here
+    found_keys = scoping.people_among(scope, matching.values("pk")).values_list("search_key", "id")
+    keys = list(found_keys.order_by()[: SEARCH_CAP + 1])
     capped = len(keys) > SEARCH_CAP
     keys = sorted(keys[:SEARCH_CAP])
     found = Paginator(keys, per_page).get_page(page)
