@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -25,7 +26,7 @@ from tochuc.core.cache import computed_once
 from tochuc.core.findings import Finding, Level, RecordRefused
 from tochuc.core.views import confirmed_codes, parse_day, require
 from tochuc.events import selectors
-from tochuc.events.due import CATEGORIES, DEFAULT_DAYS, due_for_scope, due_workbook
+from tochuc.events.due import CATEGORIES, DEFAULT_DAYS, due_for_scope, due_for_unit, due_workbook
 from tochuc.events.forms import (
     FORMER_MEMBER_FORMS,
     FORMS,
@@ -43,12 +44,13 @@ from tochuc.events.kinds import Status
 from tochuc.events.models import Event
 from tochuc.events.services import event_record, event_void
 from tochuc.lib.dates import format_date
+from tochuc.people import selectors as people_selectors
 from tochuc.people.models import Person
 from tochuc.people.services import person_create
 from tochuc.rules.evaluation import cap_check, grassroots_of
 from tochuc.rules.services import exemption_end, transfer_receipt_create
 from tochuc.units.models import MEMBER_UNIT_KINDS
-from tochuc.units.selectors import version_on
+from tochuc.units.selectors import path_prefix, version_on
 
 
 def _person_url(person: Person) -> str:
@@ -376,6 +378,8 @@ def _rate_all(request, rows, chosen, day, year, unit, confirmed, row_findings) -
 
 # ---- what falls due ------------------------------------------------------------------------
 
+MSG_UNIT_NOT_ON = "Đơn vị {code} không tồn tại vào ngày {day}."
+
 
 @login_required
 @require_GET
@@ -386,9 +390,34 @@ def due(request: HttpRequest) -> HttpResponse:
         days = max(0, min(366, int(request.GET.get("so-ngay", DEFAULT_DAYS))))
     except ValueError:
         days = DEFAULT_DAYS
-    # the same list for everyone with the same roots, until something is recorded
-    roots = tuple(sorted(scope.root_unit_ids))
-    lines = computed_once(("due", roots, on.isoformat(), days), lambda: due_for_scope(scope=scope, on=on, days=days))
+    code = (request.GET.get("don_vi") or "").strip()
+    unit = scoping.get_unit(scope, code) if code else None  # 404 outside the scope
+    within = None
+    if unit is not None:
+        within = scoping.unit_versions(scope, on=on).filter(unit=unit).first()
+        if within is None:
+            raise Http404(MSG_UNIT_NOT_ON.format(code=unit.code, day=format_date(on)))
+    # A nation's list would take minutes to draw up and nobody works through it whole: above
+    # TOCHUC_JOB_UNITS units the page asks for a unit below instead.
+    versions = scoping.unit_versions(scope, on=on)
+    if within is not None:
+        versions = versions.filter(path_prefix(within.path))
+    n_units = versions.count()
+    if n_units > settings.TOCHUC_JOB_UNITS:
+        top = within.depth if within is not None else min(versions.values_list("depth", flat=True))
+        tree = people_selectors.unit_tree(scope=scope, on=on, within=within, depth=top + 1)
+        return render(
+            request,
+            "events/due_choose.html",
+            {"on": on, "days": days, "n_units": n_units, "unit": within, "bad_day": bad_day,
+             "choices": [child for node in tree for child in node.children]},
+        )
+    # the same list for everyone with the same roots (or unit), until something is recorded
+    if unit is not None:
+        lines = computed_once(("due-unit", unit.pk, on.isoformat(), days), lambda: due_for_unit(unit=unit, on=on, days=days))
+    else:
+        roots = tuple(sorted(scope.root_unit_ids))
+        lines = computed_once(("due", roots, on.isoformat(), days), lambda: due_for_scope(scope=scope, on=on, days=days))
     if request.GET.get("xuat") == "xlsx":
         require(scoping.allows(scope.best_role(), "export"))
         log_access(request, action="export", object_type="events.due", object_id=on.isoformat(), rows=len(lines))
@@ -406,7 +435,7 @@ def due(request: HttpRequest) -> HttpResponse:
         request,
         "events/due.html",
         {"on": on, "days": days, "bad_day": bad_day, "groups": groups, "total": len(lines),
-         "can_record": scoping.allows(scope.best_role(), "record")},
+         "can_record": scoping.allows(scope.best_role(), "record"), "unit": within},
     )
 
 

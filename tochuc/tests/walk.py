@@ -31,8 +31,10 @@ SELF_SERVICE_ROUTES = {"accounts:login", "accounts:logout", "accounts:password_c
 # Writes that are not changes of records: the logs of this very walk, sessions, throttling.
 NOT_RECORDS = {
     "accounts.accesslog", "accounts.authevent", "sessions.session", "otp_totp.totpdevice",
-    # derived counts a report keeps on first use (events.headcounts), not records
+    # derived counts a report keeps on first use (events.headcounts) or brings up to the end of
+    # the log before reading (events.rollups: the rollup and the year counts), not records
     "events.headcount", "events.headcountday",
+    "events.eventrollup", "events.rollupattribution", "events.rollupwatermark", "events.eventyearcount",
 }
 
 SECRET_NAME = "Lý Thị Kín Đáo"

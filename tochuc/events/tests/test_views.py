@@ -281,3 +281,21 @@ def test_the_event_list_offers_voiding_to_specialists_only(client, personas, mem
     assert f'href="/su-kien/{recognition.pk}/huy/"' in page
     page = login(client, personas.viewer).get(f"/su-kien/nguoi/{member.pk}/").content.decode()
     assert "/huy/" not in page and "Công nhận đảng viên chính thức" in page
+
+
+def test_a_scope_too_large_for_one_due_list_asks_for_a_unit_below(client, personas, tree, make_person, record, settings):
+    settings.TOCHUC_JOB_UNITS = 3
+    p = make_person("Ngô Thị Mai", birth_date=dt.date(1995, 1, 1), sex="female")
+    record(p, "admission", dt.date(2025, 6, 10), unit=tree["CT.NK.01.01"])
+    login(client, personas.city_admin)
+    page = text(client.get("/su-kien/viec-can-lam/"))
+    assert "Phạm vi này quá lớn để lập một danh sách việc cần làm chung. Hãy chọn một đơn vị trực thuộc:" in page
+    chooser = client.get("/su-kien/viec-can-lam/").content.decode()
+    assert "?don_vi=CT.NK&amp;" in chooser and "?don_vi=CT.CR&amp;" in chooser
+    assert "Ngô Thị Mai" not in page
+    # a district of 4 units is still too large here; its branch is not
+    assert "?don_vi=CT.NK.01&amp;" in client.get("/su-kien/viec-can-lam/?don_vi=CT.NK").content.decode()
+    branch = client.get("/su-kien/viec-can-lam/?don_vi=CT.NK.01.01")
+    assert "Chi bộ" in text(branch) and "Ngô Thị Mai" in text(branch)
+    assert 'name="don_vi" value="CT.NK.01.01"' in branch.content.decode()
+    assert login(client, personas.district_specialist).get("/su-kien/viec-can-lam/?don_vi=CT.CR").status_code == 404
