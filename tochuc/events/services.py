@@ -30,7 +30,7 @@ from tochuc.events.projections import (
 )
 from tochuc.people.models import Person
 from tochuc.rules.engine import Context, Draft, evaluate
-from tochuc.rules.evaluation import ratings_written
+from tochuc.rules.evaluation import planning_written, ratings_written
 from tochuc.units.models import Unit
 from tochuc.units.selectors import version_on
 
@@ -595,9 +595,11 @@ def _record_many(
     if events and sink is not None:
         sink.add(events)
         ratings_written(events)
+        planning_written(events)
     elif events:
         events = Event.objects.bulk_create(events)
         ratings_written(events)
+        planning_written(events)
     if refresh and events and person is not None:
         refresh_people([person.pk], mergers)
     return events

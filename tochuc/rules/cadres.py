@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from tochuc.cadres import eligibility as el
 from tochuc.core.findings import Finding, Level
 from tochuc.rules.engine import Context, Draft, rule
+from tochuc.rules.evaluation import batch_memo, batch_planning_events
 
 # Decisions that put someone in a post for which the age and discipline conditions apply.
 # Designation (chỉ định) is left out: it fills committee posts when needed (new or merged
@@ -387,7 +388,8 @@ def party_post_only(draft: Draft, ctx: Context) -> Iterator[Finding]:
         return
     from tochuc.cadres.selectors import load_post
 
-    post = load_post(position=draft.position, unit_id=_post_unit_id(draft), post_id=draft.details.get("post_id"))
+    unit_id, post_id = _post_unit_id(draft), draft.details.get("post_id")
+    post = batch_memo(("post", draft.position, unit_id, post_id), lambda: load_post(position=draft.position, unit_id=unit_id, post_id=post_id))
     if post is None or post.is_party_committee:
         return
     yield Finding(
@@ -404,11 +406,19 @@ def party_post_only(draft: Draft, ctx: Context) -> Iterator[Finding]:
 QD377_FROM = el.QD377_FROM  # [S] signed and in force 8/10/2025 (press of 16/10/2025); replaces QĐ 80-2022 and QĐ 50-2021
 
 
+def _period(code: str):
+    from tochuc.cadres.selectors import period_by_code
+
+    return batch_memo(("period", code), lambda: period_by_code(code))
+
+
 def _planning_state(draft: Draft, ctx: Context):
-    from tochuc.cadres.selectors import load_planning
+    from tochuc.cadres.selectors import load_planning_events
 
     wanted = el.position_key(draft.position, draft.unit_id)
-    in_term = [e for e in load_planning(on=draft.effective_on, term=draft.term) if e.person_id != draft.person.pk]
+    term = draft.term
+    events = batch_planning_events(term, lambda: load_planning_events(term=term))  # as selectors.load_planning
+    in_term = [e for e in el.planning_entries(events, draft.effective_on) if e.person_id != draft.person.pk]
     mine = _own_planning(draft, ctx, term=draft.term)
     in_term += mine
     same_post = [e for e in mine if el.position_key(e.position, e.unit_id) == wanted]
@@ -425,8 +435,6 @@ def _planning_state(draft: Draft, ctx: Context):
 def planning_list(draft: Draft, ctx: Context) -> Iterator[Finding]:
     if draft.person is None:
         return
-    from tochuc.cadres.selectors import period_by_code
-
     name, post, term = _name(draft), draft.position, draft.term
     _, same_post, _ = _planning_state(draft, ctx)
     if draft.subtype == "remove" and not same_post:
@@ -436,7 +444,7 @@ def planning_list(draft: Draft, ctx: Context) -> Iterator[Finding]:
             "cadres.planning_duplicate", Level.ERROR,
             MSG_ALREADY_PLANNED.format(name=name, term=term, post=post, since=el.fmt(same_post[0].added_on)), "position",
         )
-    elif draft.subtype == "add" and period_by_code(term) is None:
+    elif draft.subtype == "add" and _period(term) is None:
         # Info, not a warning: old planning entries are imported before anyone declares their
         # period; the limits and quotas are then simply not checked.
         yield Finding("cadres.planning_period", Level.INFO, MSG_UNKNOWN_PERIOD.format(term=term, post=post, name=name), "term")
@@ -445,9 +453,7 @@ def planning_list(draft: Draft, ctx: Context) -> Iterator[Finding]:
 def _planning_findings(draft: Draft, ctx: Context, source: str) -> Iterator[Finding]:
     if draft.kind != "planning" or draft.subtype != "add" or draft.person is None:
         return
-    from tochuc.cadres.selectors import period_by_code
-
-    period = period_by_code(draft.term)
+    period = _period(draft.term)
     mine, same_post, candidates = _planning_state(draft, ctx)
     if period is None or same_post:
         return  # said by cadres.planning_list

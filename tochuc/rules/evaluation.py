@@ -180,6 +180,10 @@ class _Batch:
         from tochuc.events.projections import live_events
 
         self.ratings_before = live_events().filter(kind="evaluation", person__isnull=False).exists()
+        # What other rules would read once per draft and the batch does not change: the post
+        # catalogue, the planning periods (`batch_memo`); and each term's planning events, read
+        # from the log once, then kept up to date with those the batch writes (`planning_written`)
+        self.memo: dict[tuple, Any] = {}
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("evaluation_batch", default=None)
@@ -200,6 +204,47 @@ def judging_in_batch(version: Callable[[int, dt.date], Any] | None = None) -> It
         yield
     finally:
         _batch.reset(token)
+
+
+def batch_memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per key while a batch is judged (every call outside one). For what the
+    batch does not write: the importer judges person events after the posts are written, and no
+    import writes a planning period."""
+    batch = _batch.get()
+    if batch is None:
+        return compute()
+    if key not in batch.memo:
+        batch.memo[key] = compute()
+    return batch.memo[key]
+
+
+def batch_planning_events(term: str, load: Callable[[], list]) -> list:
+    """A term's planning events (`cadres.eligibility.PlanningEvent`): `load()` reads them from the
+    log (every call outside a batch); in a batch, once, then with the ones it writes added."""
+    return batch_memo(("planning", term), load)
+
+
+def planning_written(events: Iterable) -> None:
+    """Add planning events just accepted to the terms an open batch has read (nothing outside a
+    batch). They are held before an insert (events.services.EventSink), without ids yet: each
+    gets one above any stored id, in the order accepted, as the database will give them."""
+    batch = _batch.get()
+    if batch is None:
+        return
+    from tochuc.cadres.eligibility import PlanningEvent
+
+    for e in events:
+        read = batch.memo.get(("planning", e.term)) if e.kind == "planning" and e.person_id is not None else None
+        if read is None:
+            continue
+        batch.order += 1
+        read.append(
+            PlanningEvent(_WRITTEN_ID + batch.order, e.subtype, e.person_id, e.position, e.unit_id, e.term, e.effective_on)
+        )
+
+
+# Ids of the planning events a batch wrote, as `planning_written` numbers them: above any stored id
+_WRITTEN_ID = 1 << 62
 
 
 def ratings_written(events: Iterable) -> None:

@@ -55,6 +55,38 @@ def test_a_planning_draft_sees_the_planning_of_people_still_held_in_the_sink(tre
     ]
 
 
+def test_in_a_batch_the_planning_list_is_read_once_and_kept_with_what_the_batch_writes(tree, make_person, monkeypatch):
+    """As above, inside `judging_in_batch` (the importer's person events): the term's planning
+    events are read from the log once, the ones accepted since are added to them, and the fourth
+    candidate is refused as the log would refuse it; the period and the post catalogue are read
+    once as well."""
+    from tochuc.cadres import selectors
+    from tochuc.cadres.services import planning_period_create
+    from tochuc.rules.evaluation import judging_in_batch
+
+    planning_period_create(by=None, code="2020-2025")
+    people = [make_person(f"Ứng Viên {i}", birth_date=dt.date(1985, 1, i + 1), registered_unit=tree["CT.NK"]) for i in range(4)]
+    reads: list[str] = []
+    for name in ("load_planning_events", "period_by_code"):
+        real = getattr(selectors, name)
+        monkeypatch.setattr(selectors, name, lambda *a, real=real, name=name, **kw: reads.append(name) or real(*a, **kw))
+    sink = EventSink()
+    with transaction.atomic(), judging_in_batch():
+        for p in people[:3]:
+            event_record_many(by=None, person=p, drafts=[planning(tree)], sink=sink, lock=False, history=[])
+        with pytest.raises(BatchRefused) as refused:
+            event_record_many(by=None, person=people[3], drafts=[planning(tree)], sink=sink, lock=False, history=[])
+        sink.flush()
+    from tochuc.rules.cadres import MSG_TOO_MANY_CANDIDATES, SOURCE_PLANNING_BEFORE
+
+    assert [(f.code, str(f)) for f in refused.value.refusals[0] if f.level == "warning"] == [(
+        "cadres.planning_candidates_per_post",
+        MSG_TOO_MANY_CANDIDATES.format(post=HEAD, count=3, term="2020-2025", name="Ứng Viên 3", limit=3, source=SOURCE_PLANNING_BEFORE),
+    )]
+    assert reads == ["load_planning_events", "period_by_code"]
+    assert list(Event.objects.filter(person__isnull=False).order_by("id").values_list("person__code", flat=True)) == [p.code for p in people[:3]]
+
+
 def test_events_held_in_a_sink_are_written_in_the_order_they_were_accepted(tree, make_person):
     """Two people whose dates interleave: ids follow acceptance (the first person's events, then
     the second's), as one call per person would give them; each person's own events in date order."""
