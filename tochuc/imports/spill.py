@@ -14,13 +14,16 @@ there is the first with that identity, so a later row whose key names another ro
 — found by the database, not by a dict of every key.
 
 The file is a scratch copy of the user's own upload: no journal, no fsync (a crash loses nothing
-that the upload does not still have), and it lives no longer than the import.
+that the upload does not still have), and it lives no longer than the import. Its directory is
+named after the importing process: one that was killed (SIGKILL skips `finally`) is removed by
+the next import, once no process has that id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -81,11 +84,36 @@ def _day(ordinal: int | None) -> dt.date | None:
     return None if ordinal is None else dt.date.fromordinal(ordinal)
 
 
+PREFIX = "tochuc-import-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def sweep(folder: Path | None = None) -> list[Path]:
+    """Remove the spill directories of importing processes that no longer exist; the removed."""
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        pid = path.name[len(PREFIX) :].split("-", 1)[0]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 class EventSpill:
     """The events sheet in a temporary SQLite file; `close()` deletes it."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="tochuc-import-"))  # mode 700
+        sweep()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))  # mode 700
         self.db = sqlite3.connect(self.folder / "events.sqlite3", isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE", "temp_store=FILE", f"cache_size=-{CACHE_KIB}"):
             self.db.execute(f"PRAGMA {pragma}")

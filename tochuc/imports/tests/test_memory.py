@@ -13,6 +13,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
+import os
+import subprocess
+import sys
+import tempfile
 import tracemalloc
 from pathlib import Path
 
@@ -165,3 +169,17 @@ def test_four_times_the_people_and_events_grow_the_events_stage_by_the_peoples_p
     )
     print(f"events stage peak: {small} B for {PEOPLE * PER_PERSON} events, {large} B for {4 * PEOPLE * PER_PERSON} ({large / small:.2f}×)")
     assert large < 2.5 * small
+
+
+def test_the_spill_is_deleted_after_the_import_and_a_killed_imports_spill_by_the_next(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    killed = tmp_path / f"{spill.PREFIX}{gone.stdout.strip()}-abc"  # a process that no longer exists
+    running = tmp_path / f"{spill.PREFIX}{os.getppid()}-def"  # one that does (this test's parent)
+    other = tmp_path / "tochuc-imports"  # the upload directory, not a spill
+    for folder in (killed, running, other):
+        folder.mkdir()
+        (folder / "events.sqlite3").write_bytes(b"x")
+    outcome = import_workbook(write_people(tmp_path / "a", 1, 2))
+    assert outcome.summary() == f"Đã nhập 2 người, {2 * PER_PERSON} sự kiện"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a", running.name, other.name])
