@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import Q
 
 from tochuc.events.models import EventRollup, RollupAttribution, RollupWatermark
 from tochuc.events.rollups import (
@@ -232,3 +233,17 @@ def test_rebuild_check_finds_and_repairs_a_tampered_rollup(member):
 def test_cells_read_as_root_anchor_subject_kind_subtype_month():
     cell = Cell(1, 2, True, "admission", "", dt.date(2017, 5, 1))
     assert cell.label() == "1/2/người/admission//05-2017"
+
+
+def test_the_grouped_scan_of_the_log_equals_the_scan_event_by_event(demo):
+    from tochuc.core.cache import event_log_heads
+    from tochuc.events.models import Event
+    from tochuc.events.rollups import scan, scan_log
+
+    unitless = Event.objects.filter(person__isnull=False, unit__isnull=True).order_by("id").first()
+    event_void(event=unitless, reason="Nhập nhầm", by=None)
+    e_hi, v_hi = event_log_heads()
+    grouped, single = scan_log(e_hi, v_hi), scan(Q(id__lte=e_hi), v_hi)
+    assert grouped.cells == single.cells and len(grouped.cells) > 100
+    assert grouped.years == single.years
+    assert grouped.attributions == single.attributions and unitless.pk not in grouped.attributions
