@@ -36,7 +36,7 @@ from tochuc.cadres.models import (
 from tochuc.cadres.planning import is_minority
 from tochuc.cadres.selectors import load_planning
 from tochuc.cadres.staffing import staffing_rows
-from tochuc.cadres.training import training_gaps
+from tochuc.cadres.training import gap_people, training_gaps
 from tochuc.core.db import IdList, unindexed
 from tochuc.events.projections import live_events
 from tochuc.lib.dates import age_on, format_date
@@ -293,6 +293,12 @@ def _staffing(frame: Frame) -> Staffing:
     )
 
 
+def _gap_counts(frame: Frame) -> list[Item]:
+    """The training-gap figure's items without the rows' text (the annual report counts them)."""
+    found = gap_people(scope=Scope(None, ()), on=frame.period.end, unit_ids=frame.unit_set())
+    return [Item(unit_id, PersonInfo(pid, "", "", "")) for pid, unit_id in found]
+
+
 def _gaps(frame: Frame) -> list[Item]:
     gaps = training_gaps(scope=Scope(None, ()), on=frame.period.end, unit_ids=frame.unit_set())
     return [
@@ -336,14 +342,15 @@ PEOPLE_KEYS = frozenset({
 class _Loaded:
     """The families a set of keys needs, each loaded once."""
 
-    def __init__(self, frame: Frame, keys: Iterable[str]):
+    def __init__(self, frame: Frame, keys: Iterable[str], *, counts_only: bool = False):
         self.frame = frame
         families = {FAMILY[k] for k in keys}
         self.planning = _planning(frame) if "planning" in families else None
         self.rotated, self.running = _rotations(frame) if "rotation" in families else ([], [])
         self.selections, self.candidates, self.appointed = _selections(frame) if "selections" in families else ([], [], [])
         self.staffing = _staffing(frame) if "staffing" in families else None
-        self.gaps = _gaps(frame) if "gaps" in families else []
+        gaps = _gap_counts if counts_only else _gaps
+        self.gaps = gaps(frame) if "gaps" in families else []
 
     def items(self, key: str) -> list[Item]:
         p = self.planning
@@ -448,7 +455,7 @@ def _shares(loaded: _Loaded, key: str, frame: Frame) -> FigureResult:
 def cadre_results(frame: Frame, keys: Iterable[str] | None = None) -> dict[str, FigureResult]:
     """The cadre figures of the frame, in report order (a dozen queries, whatever the scope's size)."""
     wanted = list(keys) if keys is not None else list(CADRE_KEYS)
-    loaded = _Loaded(frame, wanted)
+    loaded = _Loaded(frame, wanted, counts_only=True)
     out: dict[str, FigureResult] = {}
     for key in wanted:
         if key in SHARE_KEYS:

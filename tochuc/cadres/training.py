@@ -149,10 +149,48 @@ def standards_on(post_ids: Iterable[int] | QuerySet, on: dt.date) -> dict[int, P
     return out
 
 
+@dataclass
+class _Pairs:
+    """Who holds or is planned for which catalogued post, with the standards and qualifications."""
+
+    posts: list[Post]
+    standards: dict[int, PostStandard]
+    pairs: dict[tuple[int, int], str]  # (person id, post id) -> why
+    quals: dict[int, Qualifications]
+
+    def gaps(self, pid: int, post_id: int) -> list[Need]:
+        return needs(self.standards[post_id], self.quals.get(pid, Qualifications()))
+
+
+def gap_people(*, scope: Scope, on: dt.date, unit_ids=None) -> list[tuple[int, int]]:
+    """(person id, unit id of the post) for each person with a training gap for a post held or
+    planned: what the annual report counts, without the people's records or the rows' text."""
+    found = _pairs(scope=scope, on=on, unit_ids=unit_ids)
+    unit_of = {p.pk: p.unit_id for p in found.posts}
+    return [(pid, unit_of[post_id]) for pid, post_id in found.pairs if found.gaps(pid, post_id)]
+
+
 def training_gaps(*, scope: Scope, on: dt.date, only_gaps: bool = True, unit_ids=None) -> list[GapRow]:
     """For each person holding, or planned for, a catalogued post in scope: the standard and the gaps.
 
     `unit_ids` narrows the scope to a subtree (ids already within the scope)."""
+    found = _pairs(scope=scope, on=on, unit_ids=unit_ids)
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=IdList(pid for pid, _ in found.pairs)).only(*PERSON_LIST_FIELDS)
+    }
+    posts_by_id = {p.pk: p for p in found.posts}
+    names = dict(UnitVersion.objects.filter(valid_on(on), unit_id__in={p.unit_id for p in found.posts}).values_list("unit_id", "name"))
+    rows = []
+    for (pid, post_id), why in found.pairs.items():
+        gap = found.gaps(pid, post_id)
+        if gap or not only_gaps:
+            post = posts_by_id[post_id]
+            rows.append(GapRow(people[pid], post, names.get(post.unit_id, ""), why, found.standards[post_id], gap))
+    return sorted(rows, key=lambda r: (r.unit_name, r.post.name, r.person.search_key))
+
+
+def _pairs(*, scope: Scope, on: dt.date, unit_ids=None) -> _Pairs:
     visible = scoping.unit_ids(scope, on=on) if unit_ids is None else unit_ids
     in_scope = Post.objects.filter(unit_id__in=visible, active=True)
     posts = list(in_scope)
@@ -175,21 +213,8 @@ def training_gaps(*, scope: Scope, on: dt.date, only_gaps: bool = True, unit_ids
             if post is not None:
                 pairs.setdefault((e.person_id, post.pk), f"Quy hoạch {code}")
     pairs = {k: v for k, v in pairs.items() if k[1] in standards}
-    people = {
-        p.pk: p
-        for p in Person.objects.filter(pk__in=IdList(pid for pid, _ in pairs)).only(*PERSON_LIST_FIELDS)
-    }
-    quals = load_qualifications(people, on)
-    posts_by_id = {p.pk: p for p in posts}
-    names = dict(UnitVersion.objects.filter(valid_on(on), unit_id__in={p.unit_id for p in posts}).values_list("unit_id", "name"))
-    rows = []
-    for (pid, post_id), why in pairs.items():
-        standard = standards[post_id]
-        gap = needs(standard, quals.get(pid, Qualifications()))
-        if gap or not only_gaps:
-            post = posts_by_id[post_id]
-            rows.append(GapRow(people[pid], post, names.get(post.unit_id, ""), why, standard, gap))
-    return sorted(rows, key=lambda r: (r.unit_name, r.post.name, r.person.search_key))
+    quals = load_qualifications({pid for pid, _ in pairs}, on)
+    return _Pairs(posts, standards, pairs, quals)
 
 
 @dataclass(frozen=True)
