@@ -7,7 +7,10 @@
 With `--export-from` (a database URL, e.g. the benchmark city `postgres://…/bench_city`), no demo
 is generated: that database is exported (`tochuc export`, the subtree of `--unit` or everything)
 and the files imported as they are, without cleaning (the import must commit, or the run says
-how many rows were refused). Each result gives the events per second of CPU and of wall time.
+how many rows were refused). With `--name NAME` alone, the files already in the work directory
+(`NAME.xlsx`, `NAME-csv/`) are imported: e.g. an export cleaned by hand, or the same files measured
+with other code (`PYTHONPATH=/path/to/a/worktree` makes the child import that code). Each
+result gives the events per second of CPU and of wall time.
 
 Steps: (1) generate the demo (`tochuc demo --scale S`) into a scratch SQLite file, (2) export it
 (`tochuc export` to .xlsx and to a CSV folder), (3) for each backend and format, create an empty
@@ -175,7 +178,7 @@ def main() -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     base = dict(os.environ)
-    if args.export_from:
+    if args.export_from or args.name:
         measure_export(args, workdir, base)
         return
     source = backend_env(base, "sqlite", workdir, f"source-{args.scale}")
@@ -237,6 +240,8 @@ def measure_export(args: argparse.Namespace, workdir: Path, base: dict[str, str]
     scope = ["--unit", args.unit] if args.unit else []
     for fmt, target in (("xlsx", str(xlsx)), ("csv", f"{csv_dir}/")):
         if fmt in args.formats.split(",") and not Path(target.rstrip("/")).exists():
+            if not args.export_from:
+                sys.exit(f"{target} does not exist: give --export-from URL to export it")
             t = time.perf_counter()
             run([TOCHUC, "export", target, *scope], source)
             print(f"export {fmt}: {time.perf_counter() - t:.0f} s", file=sys.stderr)
