@@ -3,7 +3,9 @@
 Stages:
 1. read — every row of every sheet is streamed, converted and checked for shape (types, dates,
    enumerations, required values, duplicates inside the file); references to units and people
-   are resolved against the file and the database, within the importer's scope.
+   are resolved against the file and the database, within the importer's scope. The event rows
+   are kept on disk (`imports/spill.py`) and read back a batch at a time: memory follows the
+   people and units of a file, not its events.
 2. judge and write — inside ONE transaction, units (with the unit events, in date order, parents
    first) go through the unit services, people through `person_create`, each person's events in
    date order through `event_record_many` (the rules as of each event's date, against the

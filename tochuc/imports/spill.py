@@ -42,8 +42,26 @@ COLUMNS = (
     "to_unit_code", "position", "term", "year", "decision_no", "decided_on", "decided_by", "note",
     "details", "confirm",
 )
+# Every statement is a constant (tests/test_static_checks.py, C2): the column lists are COLUMNS,
+# the values parameters; a set of kinds is one parameter, a JSON array read by json_each
 _SELECT = ", ".join(f"e.{c}" for c in COLUMNS)
 _INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # nosec B608 — fixed columns
+_PRAGMAS = (
+    "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA locking_mode=EXCLUSIVE", "PRAGMA temp_store=FILE",
+    f"PRAGMA cache_size=-{CACHE_KIB}",
+)
+_CODES = {
+    column: f"SELECT DISTINCT {column} FROM events WHERE {column} != ''"  # nosec B608 — fixed column names
+    for column in ("person_code", "unit_code", "to_unit_code")
+}
+_UNIT_EVENTS = "FROM events e WHERE person_code = '' AND refused = 0 AND (kind IN (SELECT value FROM json_each(?))) = ?"
+_UNIT_EVENT_ROWS = f"SELECT {_SELECT} {_UNIT_EVENTS} ORDER BY effective_on, row"  # nosec B608 — fixed columns
+_UNIT_EVENT_COUNT = f"SELECT COUNT(*) {_UNIT_EVENTS}"  # nosec B608 — constant
+_LATER_ROWS = f"SELECT {_SELECT} FROM later l JOIN events e ON e.row = l.row ORDER BY l.seq"  # nosec B608 — fixed columns
+_PERSON_EVENT_ROWS = (
+    f"SELECT {_SELECT} FROM people p JOIN events e ON e.person_code = p.code"  # nosec B608 — fixed columns
+    " WHERE p.seq BETWEEN ? AND ? AND e.refused = 0 ORDER BY p.seq, e.effective_on, e.kind_order, e.row"
+)
 
 _SCHEMA = """
 CREATE TABLE events (
@@ -115,8 +133,8 @@ class EventSpill:
         sweep()
         self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))  # mode 700
         self.db = sqlite3.connect(self.folder / "events.sqlite3", isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE", "temp_store=FILE", f"cache_size=-{CACHE_KIB}"):
-            self.db.execute(f"PRAGMA {pragma}")
+        for pragma in _PRAGMAS:
+            self.db.execute(pragma)
         self.db.executescript(_SCHEMA)
         # one transaction for the file's whole life, never committed: close() throws it away
         self.db.execute("BEGIN")
@@ -164,8 +182,7 @@ class EventSpill:
     # --- stage 1b: checks ---
     def codes(self, column: str) -> set[str]:
         """The distinct non-empty values of a code column (person_code, unit_code, to_unit_code)."""
-        assert column in ("person_code", "unit_code", "to_unit_code")
-        return {c for (c,) in self.db.execute(f"SELECT DISTINCT {column} FROM events WHERE {column} != ''")}  # nosec B608 — a fixed column name
+        return {c for (c,) in self.db.execute(_CODES[column])}
 
     def for_checks(self) -> Iterator[tuple[int, str, str, str, str, int]]:
         """(row, person code, kind, unit code, to-unit code, first row with its identity), in row order."""
@@ -193,26 +210,17 @@ class EventSpill:
 
     def unit_events(self, *, tree: bool, kinds: frozenset[str]) -> Iterator[tuple]:
         """Unit events not refused: those of `kinds` (tree=True) or the others, in date then row order."""
-        marks = ", ".join("?" * len(kinds))
-        where = f"kind {'IN' if tree else 'NOT IN'} ({marks})"
-        return self._rows(
-            f"SELECT {_SELECT} FROM events e WHERE person_code = '' AND refused = 0 AND {where} ORDER BY effective_on, row",  # nosec B608 — placeholders only
-            sorted(kinds),
-        )
+        return self._rows(_UNIT_EVENT_ROWS, (json.dumps(sorted(kinds)), tree))
 
     def unit_event_count(self, *, tree: bool, kinds: frozenset[str]) -> int:
-        marks = ", ".join("?" * len(kinds))
-        (count,) = self.db.execute(
-            f"SELECT COUNT(*) FROM events WHERE person_code = '' AND refused = 0 AND kind {'IN' if tree else 'NOT IN'} ({marks})",  # nosec B608 — placeholders only
-            sorted(kinds),
-        ).fetchone()
+        (count,) = self.db.execute(_UNIT_EVENT_COUNT, (json.dumps(sorted(kinds)), tree)).fetchone()
         return int(count)
 
     def add_later(self, rows: Iterable[int]) -> None:
         self.db.executemany("INSERT INTO later (row) VALUES (?)", [(r,) for r in rows])
 
     def later(self) -> Iterator[tuple]:
-        return self._rows(f"SELECT {_SELECT} FROM later l JOIN events e ON e.row = l.row ORDER BY l.seq")  # nosec B608 — fixed columns
+        return self._rows(_LATER_ROWS)
 
     def person_order(self) -> Iterator[str]:
         """Codes of the people with events not refused, by the first row of each."""
@@ -235,8 +243,4 @@ class EventSpill:
     def person_events(self, first: int, last: int) -> Iterator[tuple]:
         """The events of people `first`..`last` (1-based, as set_people numbered them), person
         after person, each person's by date, same-day kind order and row."""
-        return self._rows(
-            f"SELECT {_SELECT} FROM people p JOIN events e ON e.person_code = p.code"  # nosec B608 — fixed columns
-            " WHERE p.seq BETWEEN ? AND ? AND e.refused = 0 ORDER BY p.seq, e.effective_on, e.kind_order, e.row",
-            (first, last),
-        )
+        return self._rows(_PERSON_EVENT_ROWS, (first, last))
