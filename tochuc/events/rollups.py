@@ -21,9 +21,9 @@ hundred rows instead of scanning millions of events. Decisions:
 unit x kind x subtype x year, the unit being where the report counts the event (its own, or the
 membership's for an event without one) and the year the rating year of an evaluation, the year of
 the effective date otherwise. They do not depend on the tree, so the annual report reads them for
-any scope and whole years (`year_counts`) and places the units in its buckets itself. They are
-built set-based from the log the first time (`YEARS`, a second watermark row, says they exist)
-and then moved by the same deltas as the rollup's cells.
+any scope and whole years (`year_counts`) and places the units in its buckets itself. A full
+rebuild writes both from one grouped scan of the log (migration 0009 forgets the watermark so
+that a database from before them gets one); then the same deltas move both.
 
 What the rollup answers exactly: events of given kinds (and subtypes) in the subtree of a root
 or an anchor unit, with effective dates in whole months. `rollup_exact_for` says whether that
@@ -60,7 +60,6 @@ from tochuc.units.models import PATH_WIDTH, UnitVersion
 from tochuc.units.selectors import path_prefix, version_on
 
 WATERMARK = "events"
-YEARS = "years"  # its row exists once the year counts were built; it follows WATERMARK
 # Kinds whose events move units in the tree (a founding only adds one: nothing moves).
 MOVING_KINDS = ("reparent", "merger", "dissolution")
 GROUP_FIELDS = ("root", "anchor", "person_event", "kind", "subtype", "month")
@@ -108,9 +107,6 @@ class Cell:
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
-
-
-YearKey = tuple  # (unit id or None, kind, subtype, year or None)
 
 
 def counted_year(kind: str, day: dt.date, year: int | None) -> int | None:
@@ -191,7 +187,7 @@ class TreeIndex:
 class Scan:
     cells: Counter
     attributions: dict[int, int | None]  # event id -> unit id, for person events without a unit
-    years: Counter  # YearKey -> n, person events only
+    years: Counter  # (unit id, kind, subtype, counted year) -> n, person events only
 
 
 def _events(q: Q, void_hi: int):
@@ -364,7 +360,7 @@ def stored_year_counts() -> Counter:
     return out
 
 
-def _write_years(counts: Counter, event_hi: int, void_hi: int) -> None:
+def _write_years(counts: Counter) -> None:
     EventYearCount.objects.all().delete()
     _insert(
         EventYearCount,
@@ -375,9 +371,6 @@ def _write_years(counts: Counter, event_hi: int, void_hi: int) -> None:
             )
             if n
         ),
-    )
-    RollupWatermark.objects.update_or_create(
-        name=YEARS, defaults={"event_id": event_hi, "void_id": void_hi}
     )
 
 
@@ -425,19 +418,12 @@ def _add(model, todo: dict, existing: dict, new) -> int:
 
 
 def rollup_current() -> None:
-    """Refresh the rollup and the year counts unless both already stand at the log's heads (read
+    """Refresh the rollup and the year counts unless they already stand at the log's heads (read
     without a lock: a mark equal to the heads was set under the lock, after every write below it
     had committed)."""
-    marks = dict(
-        (name, (e, v))
-        for name, e, v in RollupWatermark.objects.filter(name__in=(WATERMARK, YEARS)).values_list(
-            "name", "event_id", "void_id"
-        )
-    )
-    heads = event_log_heads()
-    if marks.get(WATERMARK) == heads and marks.get(YEARS) == heads:
-        return
-    rollup_refresh()
+    mark = RollupWatermark.objects.filter(name=WATERMARK).values_list("event_id", "void_id").first()
+    if mark != event_log_heads():
+        rollup_refresh()
 
 
 def year_counts(
@@ -454,6 +440,13 @@ def year_counts(
     if first == last:  # one row per unit, kind and subtype already
         return list(qs.values_list("unit_id", "kind", "subtype", "n"))
     return list(qs.values_list("unit_id", "kind", "subtype").annotate(v=Sum("n")).order_by())
+
+
+def counted_subtypes(kind: str, first: int, last: int) -> frozenset[str]:
+    """The subtypes of live person events of `kind` counted in the years `first`..`last`."""
+    rollup_current()
+    rows = EventYearCount.objects.filter(kind=kind, year__gte=first, year__lte=last)
+    return frozenset(rows.values_list("subtype", flat=True).distinct())
 
 
 @dataclass
@@ -473,10 +466,7 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
     e_hi, v_hi = event_log_heads()
     new_events = Q(id__gt=mark.event_id, id__lte=e_hi)
     new_voids = EventVoid.objects.filter(id__gt=mark.void_id, id__lte=v_hi)
-    years_mark = (
-        RollupWatermark.objects.filter(name=YEARS).values_list("event_id", "void_id").first()
-    )
-    if not full and e_hi == mark.event_id and v_hi == mark.void_id and years_mark == (e_hi, v_hi):
+    if not full and e_hi == mark.event_id and v_hi == mark.void_id:
         return Refresh(False, 0, 0, 0)
     tree_moved = (
         Event.objects.filter(new_events, person__isnull=True, kind__in=UNIT_TREE_KINDS).exists()
@@ -486,7 +476,7 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
         mark_before = mark.event_id
         result = scan_log(e_hi, v_hi)
         _write_all(result)
-        _write_years(result.years, e_hi, v_hi)
+        _write_years(result.years)
         mark.event_id, mark.void_id = e_hi, v_hi
         mark.save()
         return Refresh(True, e_hi - mark_before, v_hi, len(result.cells))
@@ -535,12 +525,7 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
     )
     moved = _reattribute(sorted(touched), mark.event_id, v_hi, tree, delta, years)
     changed = _apply(delta)
-    if years_mark is None:
-        # first refresh since the year counts were added: build them from the log, set-based
-        _write_years(year_counts_raw(e_hi, v_hi), e_hi, v_hi)
-    else:
-        _apply_years(years)
-        RollupWatermark.objects.filter(name=YEARS).update(event_id=e_hi, void_id=v_hi)
+    _apply_years(years)
     read = e_hi - mark.event_id
     mark.event_id, mark.void_id = e_hi, v_hi
     mark.save()
@@ -605,7 +590,7 @@ def rollup_rebuild(*, check: bool) -> list[str]:
         mark = RollupWatermark.objects.get(name=WATERMARK)
         computed = scan(Q(id__lte=mark.event_id), mark.void_id)
         stored = stored_cells()
-        diffs = [
+        rollup_diffs = [
             MSG_DIFF.format(
                 cell=c.label(), stored=stored.get(c, 0), computed=computed.cells.get(c, 0)
             )
@@ -617,7 +602,7 @@ def rollup_rebuild(*, check: bool) -> list[str]:
             set(attrs) - set(computed.attributions)
         )
         if wrong:
-            diffs.append(MSG_ATTR.format(n=wrong))
+            rollup_diffs.append(MSG_ATTR.format(n=wrong))
         # the year counts against one GROUP BY over the log (not the scan that moved them)
         raw_years = year_counts_raw(mark.event_id, mark.void_id)
         kept_years = stored_year_counts()
@@ -635,16 +620,15 @@ def rollup_rebuild(*, check: bool) -> list[str]:
             )
             if kept_years.get(k, 0) != raw_years.get(k, 0)
         ]
-        diffs += year_diffs
         if check:
             transaction.savepoint_rollback(sid)
         else:
-            if len(diffs) > len(year_diffs):
+            if rollup_diffs:
                 _write_all(computed)
             if year_diffs:
-                _write_years(raw_years, mark.event_id, mark.void_id)
+                _write_years(raw_years)
             transaction.savepoint_commit(sid)
-    return diffs
+    return rollup_diffs + year_diffs
 
 
 # --- reading -----------------------------------------------------------------------------------
