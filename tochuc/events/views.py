@@ -50,7 +50,7 @@ from tochuc.people.services import person_create
 from tochuc.rules.evaluation import cap_check, grassroots_of
 from tochuc.rules.services import exemption_end, transfer_receipt_create
 from tochuc.units.models import MEMBER_UNIT_KINDS
-from tochuc.units.selectors import path_prefix, version_on
+from tochuc.units.selectors import version_on
 
 
 def _person_url(person: Person) -> str:
@@ -399,13 +399,10 @@ def due(request: HttpRequest) -> HttpResponse:
             raise Http404(MSG_UNIT_NOT_ON.format(code=unit.code, day=format_date(on)))
     # A nation's list would take minutes to draw up and nobody works through it whole: above
     # TOCHUC_JOB_UNITS units the page asks for a unit below instead.
-    versions = scoping.unit_versions(scope, on=on)
-    if within is not None:
-        versions = versions.filter(path_prefix(within.path))
-    n_units = versions.count()
+    depths = people_selectors.unit_depths(scope=scope, on=on, within=within)
+    n_units = sum(depths.values())
     if n_units > settings.TOCHUC_JOB_UNITS:
-        top = within.depth if within is not None else min(versions.values_list("depth", flat=True))
-        tree = people_selectors.unit_tree(scope=scope, on=on, within=within, depth=top + 1)
+        tree = people_selectors.unit_tree(scope=scope, on=on, within=within, depth=min(depths) + 1)
         return render(
             request,
             "events/due_choose.html",

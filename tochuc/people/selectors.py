@@ -311,10 +311,12 @@ class TreeNode:
         return format_int(self.total)
 
 
-def unit_depths(*, scope: Scope, on: dt.date) -> dict[int, int]:
-    """depth -> number of the viewer's units at that depth on `on` (one grouped query)."""
-    rows = scoping.unit_versions(scope, on=on).values_list("depth").annotate(n=Count("*")).order_by()
-    return dict(rows)
+def unit_depths(*, scope: Scope, on: dt.date, within: UnitVersion | None = None) -> dict[int, int]:
+    """depth -> number of the viewer's units (under `within`) at that depth on `on` (one query)."""
+    versions = scoping.unit_versions(scope, on=on)
+    if within is not None:
+        versions = versions.filter(path_prefix(within.path))
+    return dict(versions.values_list("depth").annotate(n=Count("*")).order_by())
 
 
 def _below_counts(versions: QuerySet, *, on: dt.date, depth: int) -> dict[str, int]:

@@ -66,6 +66,11 @@ class Period:
         )
 
     @property
+    def is_whole_years(self) -> bool:
+        """From a 1 January to a 31 December (the year counts answer such periods)."""
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31)
+
+    @property
     def years(self) -> tuple[int, int]:
         return self.start.year, self.end.year
 

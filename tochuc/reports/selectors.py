@@ -43,7 +43,7 @@ from tochuc.accounts import scoping
 from tochuc.core.db import unindexed
 from tochuc.events import headcounts, rollups
 from tochuc.events.fold import resolve_merger
-from tochuc.events.models import EventYearCount, Membership
+from tochuc.events.models import Membership
 from tochuc.events.projections import live_events, load_mergers, memberships_on
 from tochuc.lib.dates import format_date
 from tochuc.people.models import Person
@@ -121,14 +121,8 @@ class Frame:
     def award_codes(self) -> frozenset[str]:
         """Award subtypes recorded in the period (a code outside the catalogue has a figure only
         then). Read on first use: a drill-down of another figure never needs them."""
-        if self._award_codes is None and _whole_years(self.period):
-            rollups.rollup_current()
-            first, last = self.period.years
-            self._award_codes = frozenset(
-                EventYearCount.objects.filter(kind="award", year__gte=first, year__lte=last)
-                .values_list("subtype", flat=True)
-                .distinct()
-            )
+        if self._award_codes is None and self.period.is_whole_years:
+            self._award_codes = rollups.counted_subtypes("award", *self.period.years)
         if self._award_codes is None:
             self._award_codes = frozenset(
                 live_events()
@@ -562,10 +556,6 @@ def _terms(qs: QuerySet) -> dict[str, int]:
     return {r["term"]: r["n"] for r in qs.values("term").annotate(n=Count("*")).order_by("term")}
 
 
-def _whole_years(period: Period) -> bool:
-    return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31)
-
-
 def compute_all(
     frame: Frame,
     keys: Iterable[str] | None = None,
@@ -602,7 +592,7 @@ def compute_all(
     if event_defs:
         base = _person_events(frame, EVENT_KINDS)
         counts: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        if year_counts and _whole_years(frame.period):
+        if year_counts and frame.period.is_whole_years:
             cells = rollups.year_counts(
                 units=frame.unit_set(), kinds=EVENT_KINDS, first=frame.period.years[0], last=frame.period.years[1],
                 refresh=False,
