@@ -37,7 +37,7 @@ from tochuc.cadres.planning import is_minority
 from tochuc.cadres.selectors import load_planning
 from tochuc.cadres.staffing import staffing_rows
 from tochuc.cadres.training import gap_people, training_gaps
-from tochuc.core.db import IdList, unindexed
+from tochuc.core.db import IdList, in_units
 from tochuc.events.projections import live_events
 from tochuc.lib.dates import age_on, format_date
 from tochuc.lib.numbers import format_decimal, format_int
@@ -202,13 +202,12 @@ def _rotations(frame: Frame) -> tuple[list[Item], list[Item]]:
     unit is in the frame, else where they came from."""
     start, end = frame.period.start, frame.period.end
     ids = frame.unit_set()
-    # rotations are few: the (kind, subtype, date) index leads, the unit columns are only tested
-    dest = Q(dest_unit__in=ids) | Q(to_unit__isnull=True, from_unit__in=ids)
+    # into or out of the frame's units (the rotation's destination is decided below)
+    rotations = live_events().filter(
+        kind="decision", subtype="rotation", person__isnull=False, effective_on__lte=end
+    )
     rows = list(
-        live_events()
-        .filter(kind="decision", subtype="rotation", person__isnull=False, effective_on__lte=end)
-        .alias(from_unit=unindexed("unit_id"), dest_unit=unindexed("to_unit_id"))
-        .filter(dest | Q(from_unit__in=ids))
+        in_units(rotations, ids, "unit_id", "to_unit_id")
         .filter(Q(effective_on__gte=start) | Q(end_on__isnull=True) | Q(end_on__gt=end))
         .values_list("person_id", "unit_id", "to_unit_id", "effective_on", "end_on", "position", "decision_no")
         .order_by("effective_on", "id")

@@ -17,7 +17,7 @@ from tochuc.accounts import scoping
 from tochuc.accounts.scoping import Scope
 from tochuc.cadres.eligibility import PlanningEntry, PlanningEvent, planning_entries, position_key
 from tochuc.cadres.models import PlanningPeriod, Post, PostStandard, Selection, StaffingQuota
-from tochuc.core.db import unindexed
+from tochuc.core.db import in_units
 from tochuc.events.models import PositionHolding
 from tochuc.events.projections import live_events
 from tochuc.people.models import Person
@@ -32,7 +32,7 @@ def load_planning_events(*, person_ids: Iterable[int] | None = None, term: str |
     if term is not None:
         qs = qs.filter(term=term)
     if unit_ids is not None:
-        qs = qs.alias(in_unit=unindexed("unit_id")).filter(in_unit__in=unit_ids)  # the kind index leads
+        qs = in_units(qs, unit_ids, "unit_id")
     rows = qs.values_list("id", "subtype", "person_id", "position", "unit_id", "term", "effective_on")
     return [PlanningEvent(*row) for row in rows]
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Expression, ExpressionWrapper, F, IntegerField
+from django.db.models import Expression, ExpressionWrapper, F, IntegerField, Q, QuerySet
 
 
 def unindexed(field: str) -> ExpressionWrapper:
@@ -18,6 +18,23 @@ def unindexed(field: str) -> ExpressionWrapper:
     `.alias(name=unindexed("unit_id")).filter(name__in=...)`.
     """
     return ExpressionWrapper(F(field) + 0, output_field=IntegerField())
+
+
+def in_units(qs: QuerySet, ids: list[int] | QuerySet, *fields: str) -> QuerySet:
+    """The rows of `qs` with any of `fields` in `ids` (unit ids: a small scope's list or a
+    large one's subquery).
+
+    A list on PostgreSQL is tested through the columns' indexes and left to the planner, whose
+    statistics weigh a branch's few units against a kind read across the nation. Otherwise the
+    columns are hidden (`unindexed`) so that the query's own selective index leads: SQLite's
+    planner would walk each unit's whole history."""
+    direct = connection.vendor == "postgresql" and isinstance(ids, list)
+    wanted = Q()
+    for name in fields:
+        if not direct:
+            qs = qs.alias(**{f"{name}_hidden": unindexed(name)})
+        wanted |= Q(**{f"{name}{'' if direct else '_hidden'}__in": ids})
+    return qs.filter(wanted)
 
 
 class IdList(Expression):

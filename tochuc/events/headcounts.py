@@ -68,7 +68,9 @@ def counts_on(day: dt.date, units=None) -> list[Row]:
 def totals_on(days: Iterable[dt.date], units=None) -> dict[dt.date, int]:
     """Members on each day (all statuses), for the units given: one grouped query."""
     days = sorted(set(days))
-    kept = [d for d in days if is_kept(d) and _ensure(d)]
+    wanted = [d for d in days if is_kept(d)]
+    stored = set(HeadcountDay.objects.filter(day__in=wanted).values_list("day", flat=True))
+    kept = [d for d in wanted if d in stored or _ensure(d)]  # one query when all are kept
     out = dict.fromkeys(days, 0)
     if kept:
         qs = Headcount.objects.filter(day__in=kept)

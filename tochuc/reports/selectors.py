@@ -40,7 +40,7 @@ from django.db.models import F as Field
 from django.db.models.functions import Coalesce
 
 from tochuc.accounts import scoping
-from tochuc.core.db import unindexed
+from tochuc.core.db import IdList, unindexed
 from tochuc.events import headcounts, rollups
 from tochuc.events.fold import resolve_merger
 from tochuc.events.models import Membership
@@ -116,6 +116,7 @@ class Frame:
     unit_paths: dict[int, str]
     ended: dict[int, int] = field(default_factory=dict)  # units that ended in the period -> bucket
     _award_codes: frozenset[str] | None = field(default=None, repr=False)
+    _people: dict[tuple[int, ...], IdList] | None = field(default=None, repr=False)
 
     @property
     def award_codes(self) -> frozenset[str]:
@@ -157,6 +158,24 @@ class Frame:
         if ended:
             where |= Q(unit_id__in=ended)
         return UnitVersion.objects.filter(where).values("unit_id")
+
+    def people_of(self, units: list[int]) -> IdList:
+        """The people with a membership in `units` at some time from the day before the period
+        to its end: the only people whose events recorded without a unit, or whose transfers
+        out, can count in those units. A small scope starts from them (the person index)
+        instead of reading the whole tree's period of the log: at national scale a branch's
+        report otherwise computes the membership of every transfer of the nation's year."""
+        if self._people is None:
+            self._people = {}
+        key = tuple(units)
+        if key not in self._people:
+            start, end = self.period.start, self.period.end
+            self._people[key] = IdList(
+                Membership.objects.filter(unit_id__in=units, valid_from__lte=end)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+                .values_list("person_id", flat=True)
+            )
+        return self._people[key]
 
     def bucket(self, unit_id: int) -> Bucket | None:
         return next((b for b in self.buckets if b.unit_id == unit_id), None)
@@ -341,19 +360,25 @@ def _person_events(
     # unit go through the membership of that day.
     qs = live_events().filter(when, person__isnull=False, kind__in=list(kinds)).annotate(attr=_attr())
     if isinstance(units, list):
-        return qs.filter(Q(unit_id__in=units) | Q(unit_id__isnull=True, attr__in=units))
+        unitless = Q(unit_id__isnull=True, person_id__in=frame.people_of(units), attr__in=units)
+        return qs.filter(Q(unit_id__in=units) | unitless)
     return qs.alias(own_unit=unindexed("unit_id")).filter(
         Q(own_unit__in=units) | Q(unit_id__isnull=True, attr__in=units)
     )
 
 
 def _transfers(frame: Frame) -> QuerySet:
-    """Official transfers in the period, with the unit they left (`src`, None from outside)."""
-    return (
-        live_events()
-        .filter(_in_period(frame), person__isnull=False, kind="transfer", subtype="official")
-        .annotate(src=_attr(before=True))
+    """Official transfers in the period, with the unit they left (`src`, None from outside).
+
+    A small scope keeps only transfers into its units or of its people before computing where
+    each came from; a large one computes it for every transfer of the period."""
+    qs = live_events().filter(
+        _in_period(frame), person__isnull=False, kind="transfer", subtype="official"
     )
+    units = frame.unit_set()
+    if isinstance(units, list):
+        qs = qs.filter(Q(to_unit_id__in=units) | Q(person_id__in=frame.people_of(units)))
+    return qs.annotate(src=_attr(before=True))
 
 
 def _outside(frame: Frame, field_name: str) -> Q:
