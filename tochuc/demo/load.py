@@ -283,6 +283,7 @@ class Detached:
 
     keys: tuple[tuple[str, str, str], ...]  # (table, constraint, definition), names already quoted
     indexes: tuple[str, ...]  # CREATE INDEX statements
+    immediate: tuple[str, ...]  # keys to tables outside the load, checked row by row meanwhile
 
 
 def detach(loaded: Iterable[type[models.Model]]) -> Detached | None:
@@ -294,8 +295,13 @@ def detach(loaded: Iterable[type[models.Model]]) -> Detached | None:
     load's commit for ≈ 150 M references); one VALIDATE per key checks the same rows in one
     join. An index built once from the loaded rows (a sort) costs less than one maintained row
     by row through the COPYs. Unique indexes and primary keys stay: they check the rows as they
-    come. Into a table that already has rows, nothing is dropped (None): re-checking and
-    re-indexing what was there would cost more than the load saves.
+    come. Keys to a table outside the load stay (who recorded a row: NULL in the demo, so their
+    check probes nothing): dropping a key locks the table it references (ACCESS EXCLUSIVE) until
+    the commit, which would stop every login for the whole load. They are checked IMMEDIATE
+    meanwhile: a deferred check still queued on a table refuses its CREATE INDEX and ALTER TABLE
+    ("pending trigger events"). Into a table
+    that already has rows, nothing is dropped (None): re-checking and re-indexing what was there
+    would cost more than the load saves.
     """
     if connection.vendor != "postgresql":
         return None
@@ -307,10 +313,17 @@ def detach(loaded: Iterable[type[models.Model]]) -> Detached | None:
                 return None
         cur.execute(
             "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) FROM pg_constraint c "
-            "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::text[]::regclass[]) ORDER BY 1, 2",
-            [tables],
+            "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::text[]::regclass[]) AND c.confrelid = ANY(%s::text[]::regclass[]) "
+            "ORDER BY 1, 2",
+            [tables, tables],
         )
         keys = tuple(cur.fetchall())
+        cur.execute(
+            "SELECT quote_ident(c.conname) FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY(%s::text[]::regclass[]) "
+            "AND NOT c.confrelid = ANY(%s::text[]::regclass[]) ORDER BY 1",
+            [tables, tables],
+        )
+        immediate = tuple(name for (name,) in cur.fetchall())
         cur.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
             "WHERE i.indrelid = ANY(%s::text[]::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary "
@@ -323,7 +336,9 @@ def detach(loaded: Iterable[type[models.Model]]) -> Detached | None:
             cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _definition in indexes:
             cur.execute(f"DROP INDEX {name}")
-    return Detached(keys=keys, indexes=tuple(definition for _name, definition in indexes))
+        if immediate:
+            cur.execute(f"SET CONSTRAINTS {', '.join(immediate)} IMMEDIATE")
+    return Detached(keys=keys, indexes=tuple(definition for _name, definition in indexes), immediate=immediate)
 
 
 def reattach(detached: Detached, say: Callable[[str], None]) -> None:
@@ -341,6 +356,8 @@ def reattach(detached: Detached, say: Callable[[str], None]) -> None:
             cur.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition} NOT VALID")
         for table, name, _definition in detached.keys:
             cur.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+        if detached.immediate:  # as they were for what follows in the transaction (the extensions)
+            cur.execute(f"SET CONSTRAINTS {', '.join(detached.immediate)} DEFERRED")
     say(f"Kiểm tra {len(detached.keys)} khóa ngoại (mỗi khóa một lần cho cả bảng): {time.monotonic() - started:.1f}s")
 
 
