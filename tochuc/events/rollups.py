@@ -22,8 +22,9 @@ unit x kind x subtype x year, the unit being where the report counts the event (
 membership's for an event without one) and the year the rating year of an evaluation, the year of
 the effective date otherwise. They do not depend on the tree, so the annual report reads them for
 any scope and whole years (`year_counts`) and places the units in its buckets itself. A full
-rebuild writes both from one grouped scan of the log (migration 0009 forgets the watermark so
-that a database from before them gets one); then the same deltas move both.
+rebuild writes both, and the attributions, set-based in the database (`build_all`: `INSERT …
+SELECT … GROUP BY`, nothing proportional to the log in Python; migration 0009 forgets the
+watermark so that a database from before them gets one); then the same deltas move both.
 
 What the rollup answers exactly: events of given kinds (and subtypes) in the subtree of a root
 or an anchor unit, with effective dates in whole months. `rollup_exact_for` says whether that
@@ -40,8 +41,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 
 from tochuc.core.cache import event_log_heads
 from tochuc.core.db import IdList
@@ -55,7 +56,6 @@ from tochuc.events.models import (
     RollupAttribution,
     RollupWatermark,
 )
-from tochuc.events.projections import insert_rows
 from tochuc.units.models import PATH_WIDTH, UnitVersion
 from tochuc.units.selectors import path_prefix, version_on
 
@@ -232,8 +232,9 @@ def scan(q: Q, void_hi: int, tree: TreeIndex | None = None) -> Scan:
 
 def scan_log(event_hi: int, void_hi: int) -> Scan:
     """`scan` of the whole log up to these heads, grouped in SQL first: events of one unit, kind,
-    subtype and day are placed once (the full rebuild of a national log reads a few million
-    groups, not 60 million events); the unit-less person events' attributions in a second query."""
+    subtype and day are placed once (about half as many groups as events on the demo city); the
+    unit-less person events' attributions in a second query. What `rollup_rebuild` compares the
+    tables with: placed in Python, not by the join that `build_all` writes them with."""
     tree = TreeIndex()
     cells: Counter = Counter()
     years: Counter = Counter()
@@ -282,28 +283,121 @@ def stored_cells() -> Counter:
     return out
 
 
-def _insert(model, rows: Iterable) -> None:
-    """Write many derived rows fast (COPY / executemany), 50 000 at a time to bound memory."""
-    chunk: list = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= 50_000:
-            insert_rows(model, chunk)
-            chunk = []
-    insert_rows(model, chunk)
+# --- the full build, set-based ------------------------------------------------------------------
+# Each statement reads the log in the database and writes its rows there: Python holds nothing
+# proportional to the log (the grouped scan held every count in dictionaries: 11 GB for the
+# nation). The same statements run on PostgreSQL and SQLite; what the two spell differently (a
+# day's month and year) comes from a calendar table instead. Parameters: event_hi and void_hi
+# (the heads read), width (PATH_WIDTH) and step (PATH_WIDTH + 1, a path segment with its dot).
+
+# The unit of the membership on the event's day, as `membership_unit()` reads it (a new interval
+# wins on a change day), for every live person event recorded without a unit.
+BUILD_ATTRIBUTIONS = """
+INSERT INTO events_rollupattribution (event_id, unit_id)
+SELECT e.id, (
+    SELECT m.unit_id FROM events_membership m
+    WHERE m.person_id = e.person_id AND m.valid_from <= e.effective_on
+      AND (m.valid_to IS NULL OR m.valid_to >= e.effective_on)
+    ORDER BY m.valid_from DESC LIMIT 1)
+FROM events_event e LEFT JOIN events_eventvoid vd ON vd.event_id = e.id
+WHERE e.id <= %(event_hi)s AND (vd.id IS NULL OR vd.id > %(void_hi)s)
+  AND e.person_id IS NOT NULL AND e.unit_id IS NULL
+"""
+
+# Every live event placed where `TreeIndex.place` puts it: the version of its unit (or of the
+# attribution's) on its day, else the version that ended that very day (a merger or dissolution
+# counts where the unit stood the day before); root and anchor are the first two path segments.
+BUILD_CELLS = """
+INSERT INTO events_eventrollup (root_id, anchor_id, person_event, kind, subtype, month, n)
+SELECT root_id, anchor_id, person_event, kind, subtype, month, n FROM (
+    SELECT root_id, anchor_id, person_event, kind, subtype, month, COUNT(*) AS n FROM (
+        SELECT CAST(SUBSTR(p.path, 1, %(width)s) AS BIGINT) AS root_id,
+               CAST(CASE WHEN LENGTH(p.path) > %(step)s THEN SUBSTR(p.path, %(step)s + 1, %(width)s)
+                    ELSE SUBSTR(p.path, 1, %(width)s) END AS BIGINT) AS anchor_id,
+               p.person_event, p.kind, p.subtype, p.month
+        FROM (
+            SELECT COALESCE(v.path, w.path) AS path, e.person_id IS NOT NULL AS person_event,
+                   e.kind, e.subtype, c.month
+            FROM events_event e
+            JOIN rollup_calendar c ON c.day = e.effective_on
+            LEFT JOIN events_eventvoid vd ON vd.event_id = e.id
+            LEFT JOIN events_rollupattribution a ON a.event_id = e.id
+            LEFT JOIN units_unitversion v ON v.unit_id = COALESCE(e.unit_id, a.unit_id)
+                AND v.valid_from <= e.effective_on
+                AND (v.valid_to IS NULL OR v.valid_to > e.effective_on)
+            LEFT JOIN units_unitversion w ON v.id IS NULL
+                AND w.unit_id = COALESCE(e.unit_id, a.unit_id) AND w.valid_to = e.effective_on
+            WHERE e.id <= %(event_hi)s AND (vd.id IS NULL OR vd.id > %(void_hi)s)
+        ) p
+    ) placed
+    GROUP BY root_id, anchor_id, person_event, kind, subtype, month
+) cells
+ORDER BY COALESCE(root_id, 0), COALESCE(anchor_id, 0), person_event, kind, subtype, month
+"""
+
+# Live person events by the unit the report counts them in and `counted_year`; written in the
+# order the report reads them (year, kind).
+BUILD_YEARS = """
+INSERT INTO events_eventyearcount (unit_id, kind, subtype, year, n)
+SELECT unit_id, kind, subtype, year, n FROM (
+    SELECT COALESCE(e.unit_id, a.unit_id) AS unit_id, e.kind, e.subtype,
+           CASE WHEN e.kind = 'evaluation' THEN e.year ELSE c.year END AS year, COUNT(*) AS n
+    FROM events_event e
+    JOIN rollup_calendar c ON c.day = e.effective_on
+    LEFT JOIN events_eventvoid vd ON vd.event_id = e.id
+    LEFT JOIN events_rollupattribution a ON a.event_id = e.id
+    WHERE e.id <= %(event_hi)s AND (vd.id IS NULL OR vd.id > %(void_hi)s)
+      AND e.person_id IS NOT NULL
+    GROUP BY COALESCE(e.unit_id, a.unit_id), e.kind, e.subtype,
+             CASE WHEN e.kind = 'evaluation' THEN e.year ELSE c.year END
+) years
+ORDER BY COALESCE(year, 0), kind, COALESCE(unit_id, 0), subtype
+"""
+
+# The calendar is dropped before and after: a temporary table lasts as long as the connection.
+CALENDAR_DROP = "DROP TABLE IF EXISTS rollup_calendar"
+CALENDAR_CREATE = (
+    "CREATE TEMPORARY TABLE rollup_calendar (day DATE PRIMARY KEY, month DATE NOT NULL, "
+    "year INTEGER NOT NULL)"
+)
+CALENDAR_INSERT = "INSERT INTO rollup_calendar (day, month, year) VALUES (%s, %s, %s)"
 
 
-def _write_all(result: Scan) -> None:
+def _fill_calendar(cur, first: dt.date, last: dt.date) -> None:
+    """One row per day of the log's span (tens of thousands, not the log's millions)."""
+    day = connection.ops.adapt_datefield_value
+    one = dt.timedelta(days=1)
+    while first <= last:
+        rows = []
+        for _ in range(10_000):
+            if first > last:
+                break
+            rows.append((day(first), day(month_of(first)), first.year))
+            first += one
+        cur.executemany(CALENDAR_INSERT, rows)
+
+
+def build_all(event_hi: int, void_hi: int) -> int:
+    """Write the rollup, the attributions and the year counts of the log up to these heads from
+    scratch, set-based (`INSERT … SELECT`); returns the number of cells written."""
     EventRollup.objects.all().delete()
     RollupAttribution.objects.all().delete()
-    _insert(
-        EventRollup,
-        (c.row(n) for c, n in sorted(result.cells.items(), key=lambda item: item[0].sort_key()) if n),
+    EventYearCount.objects.all().delete()
+    span = Event.objects.filter(id__lte=event_hi).aggregate(
+        first=Min("effective_on"), last=Max("effective_on")
     )
-    _insert(
-        RollupAttribution,
-        (RollupAttribution(event_id=e, unit_id=u) for e, u in result.attributions.items()),
-    )
+    params = {"event_hi": event_hi, "void_hi": void_hi, "width": PATH_WIDTH, "step": PATH_WIDTH + 1}
+    with connection.cursor() as cur:
+        cur.execute(CALENDAR_DROP)
+        cur.execute(CALENDAR_CREATE)
+        if span["first"] is not None:
+            _fill_calendar(cur, span["first"], span["last"])
+        cur.execute(BUILD_ATTRIBUTIONS, params)
+        cur.execute(BUILD_CELLS, params)
+        cells = cur.rowcount
+        cur.execute(BUILD_YEARS, params)
+        cur.execute(CALENDAR_DROP)
+    return cells
 
 
 def _lock_log() -> None:
@@ -327,30 +421,6 @@ def _watermark() -> RollupWatermark:
 # --- year counts -------------------------------------------------------------------------------
 
 
-def year_counts_raw(event_hi: int, void_hi: int) -> Counter:
-    """The year counts computed from the log up to these heads, in one GROUP BY (set-based: the
-    first build of a national log, and the check that compares the stored counts with it)."""
-    rows = (
-        Event.objects.filter(id__lte=event_hi, person__isnull=False)
-        .filter(Q(void__isnull=True) | Q(void__id__gt=void_hi))
-        .annotate(
-            attr=Coalesce("unit_id", membership_unit(), output_field=IntegerField()),
-            counted=Case(
-                When(kind="evaluation", then=F("year")),
-                default=ExtractYear("effective_on"),
-                output_field=IntegerField(),
-            ),
-        )
-        .values_list("attr", "kind", "subtype", "counted")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    out: Counter = Counter()
-    for attr, kind, subtype, year, n in rows.iterator(chunk_size=20_000):
-        out[(attr, kind, subtype, None if year is None else int(year))] += n
-    return out
-
-
 def stored_year_counts() -> Counter:
     out: Counter = Counter()
     for key in EventYearCount.objects.values_list(
@@ -358,20 +428,6 @@ def stored_year_counts() -> Counter:
     ).iterator(chunk_size=20_000):
         out[key[:4]] += key[4]
     return out
-
-
-def _write_years(counts: Counter) -> None:
-    EventYearCount.objects.all().delete()
-    _insert(
-        EventYearCount,
-        (
-            EventYearCount(unit_id=u, kind=k, subtype=st, year=y, n=n)
-            for (u, k, st, y), n in sorted(
-                counts.items(), key=lambda i: (i[0][3] or 0, i[0][1], i[0][0] or 0, i[0][2])
-            )
-            if n
-        ),
-    )
 
 
 def _apply_years(delta: Counter) -> int:
@@ -474,12 +530,10 @@ def rollup_refresh(*, full: bool = False) -> Refresh:
     )
     if full or mark.event_id == 0 or tree_moved:
         mark_before = mark.event_id
-        result = scan_log(e_hi, v_hi)
-        _write_all(result)
-        _write_years(result.years)
+        cells = build_all(e_hi, v_hi)
         mark.event_id, mark.void_id = e_hi, v_hi
         mark.save()
-        return Refresh(True, e_hi - mark_before, v_hi, len(result.cells))
+        return Refresh(True, e_hi - mark_before, v_hi, cells)
 
     tree = TreeIndex()
     delta: Counter = Counter()
@@ -582,13 +636,16 @@ def rollup_rebuild(*, check: bool) -> list[str]:
     """Compare the stored rollup with one recomputed from the log; rebuild it unless `check`.
 
     The stored rollup is first brought up to the end of the log (in a savepoint that a check
-    rolls back), so a rollup that is merely behind is not reported as wrong.
+    rolls back), so a rollup that is merely behind is not reported as wrong. The comparison is
+    computed by another path than the one that wrote the tables: the grouped scan places each
+    group in the tree in Python and attributes unit-less events by the ORM's membership
+    subquery, where the full build joins in SQL and the refresh moves counts event by event.
     """
     with transaction.atomic():
         sid = transaction.savepoint()
         rollup_refresh()
         mark = RollupWatermark.objects.get(name=WATERMARK)
-        computed = scan(Q(id__lte=mark.event_id), mark.void_id)
+        computed = scan_log(mark.event_id, mark.void_id)
         stored = stored_cells()
         rollup_diffs = [
             MSG_DIFF.format(
@@ -603,8 +660,6 @@ def rollup_rebuild(*, check: bool) -> list[str]:
         )
         if wrong:
             rollup_diffs.append(MSG_ATTR.format(n=wrong))
-        # the year counts against one GROUP BY over the log (not the scan that moved them)
-        raw_years = year_counts_raw(mark.event_id, mark.void_id)
         kept_years = stored_year_counts()
         year_diffs = [
             MSG_YEAR_DIFF.format(
@@ -613,20 +668,19 @@ def rollup_rebuild(*, check: bool) -> list[str]:
                 subtype=k[2] or "-",
                 year=k[3],
                 stored=kept_years.get(k, 0),
-                computed=raw_years.get(k, 0),
+                computed=computed.years.get(k, 0),
             )
             for k in sorted(
-                set(raw_years) | set(kept_years), key=lambda k: (k[3] or 0, k[1], k[0] or 0, k[2])
+                set(computed.years) | set(kept_years),
+                key=lambda k: (k[3] or 0, k[1], k[0] or 0, k[2]),
             )
-            if kept_years.get(k, 0) != raw_years.get(k, 0)
+            if kept_years.get(k, 0) != computed.years.get(k, 0)
         ]
         if check:
             transaction.savepoint_rollback(sid)
         else:
-            if rollup_diffs:
-                _write_all(computed)
-            if year_diffs:
-                _write_years(raw_years)
+            if rollup_diffs or year_diffs:
+                build_all(mark.event_id, mark.void_id)
             transaction.savepoint_commit(sid)
     return rollup_diffs + year_diffs
 
