@@ -58,9 +58,10 @@ def test_a_first_load_leaves_the_keys_and_indexes_the_migrations_made():
     assert (keys, indexes) == counts() and keys >= 14 and indexes >= 38
     said = [line.split("] ", 1)[1] for line in lines]
     assert said[0] == f"Bảng trống: tạm bỏ {keys} khóa ngoại và {indexes} chỉ mục phụ trong lúc nạp"
-    assert [s.split(":")[0] for s in said if s.startswith(("Dựng lại", "Kiểm tra", "Ghi nhận"))] == [
+    assert [s.split(":")[0] for s in said if s.startswith(("Dựng lại", "Kiểm tra", "Thống kê", "Ghi nhận"))] == [
         f"Dựng lại {indexes} chỉ mục phụ",
         f"Kiểm tra {keys} khóa ngoại (mỗi khóa một lần cho cả bảng)",
+        "Thống kê cho bộ lập kế hoạch truy vấn (ANALYZE)",
         "Ghi nhận giao dịch (COMMIT)",
     ]
     assert Unit.objects.count() == stats.units == 63
