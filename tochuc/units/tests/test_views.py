@@ -453,3 +453,26 @@ def test_the_history_of_a_unit_shows_the_units_that_joined_it_or_moved_under_it(
         in page
     )
     assert "01/07/2025 Hợp nhất, sáp nhập Chi bộ khu vực 2 sáp nhập vào đơn vị này" in page
+
+
+def test_the_tree_is_counted_once_for_viewers_with_the_same_grants_until_a_record_changes(
+    client, personas, tree, members, record, monkeypatch
+):
+    from tochuc.people import selectors
+
+    counted: list[int] = []
+    real = selectors._unit_tree
+    monkeypatch.setattr(
+        selectors, "_unit_tree", lambda **kw: counted.append(1) or real(**kw)
+    )
+    login(client, personas.city_admin)
+    first = outline(client.get("/don-vi/"))
+    assert outline(client.get("/don-vi/")) == first and first[0] == "Đảng bộ thành phố Cần Thơ (4)"
+    assert len(counted) == 1
+    login(client, personas.district_specialist)  # other grants: a tree of their own
+    assert outline(client.get("/don-vi/"))[0] == "Đảng bộ quận Ninh Kiều (3)"
+    assert len(counted) == 2
+    record(members["Lê Văn Hùng"], "death", dt.date(2024, 3, 1), unit=tree["CT.CR.01.01"])
+    login(client, personas.city_admin)
+    assert outline(client.get("/don-vi/"))[0] == "Đảng bộ thành phố Cần Thơ (3)"
+    assert len(counted) == 3
