@@ -40,7 +40,7 @@ from django.db.models import F as Field
 from django.db.models.functions import Coalesce
 
 from tochuc.accounts import scoping
-from tochuc.core.db import IdList, unindexed
+from tochuc.core.db import OneOf, unindexed
 from tochuc.events import headcounts, rollups
 from tochuc.events.fold import resolve_merger
 from tochuc.events.models import Membership
@@ -116,7 +116,7 @@ class Frame:
     unit_paths: dict[int, str]
     ended: dict[int, int] = field(default_factory=dict)  # units that ended in the period -> bucket
     _award_codes: frozenset[str] | None = field(default=None, repr=False)
-    _people: dict[tuple[int, ...], IdList] | None = field(default=None, repr=False)
+    _people: dict[tuple[int, ...], list[int]] | None = field(default=None, repr=False)
 
     @property
     def award_codes(self) -> frozenset[str]:
@@ -159,7 +159,7 @@ class Frame:
             where |= Q(unit_id__in=ended)
         return UnitVersion.objects.filter(where).values("unit_id")
 
-    def people_of(self, units: list[int]) -> IdList:
+    def people_of(self, units: list[int]) -> OneOf:
         """The people with a membership in `units` at some time from the day before the period
         to its end: the only people whose events recorded without a unit, or whose transfers
         out, can count in those units. A small scope starts from them (the person index)
@@ -170,12 +170,13 @@ class Frame:
         key = tuple(units)
         if key not in self._people:
             start, end = self.period.start, self.period.end
-            self._people[key] = IdList(
+            self._people[key] = list(
                 Membership.objects.filter(unit_id__in=units, valid_from__lte=end)
                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
                 .values_list("person_id", flat=True)
+                .distinct()
             )
-        return self._people[key]
+        return OneOf("person_id", self._people[key])
 
     def bucket(self, unit_id: int) -> Bucket | None:
         return next((b for b in self.buckets if b.unit_id == unit_id), None)
@@ -360,8 +361,9 @@ def _person_events(
     # unit go through the membership of that day.
     qs = live_events().filter(when, person__isnull=False, kind__in=list(kinds)).annotate(attr=_attr())
     if isinstance(units, list):
-        unitless = Q(unit_id__isnull=True, person_id__in=frame.people_of(units), attr__in=units)
-        return qs.filter(Q(unit_id__in=units) | unitless)
+        # the people lead for events without a unit (the null test hidden from the unit index)
+        unitless = Q(no_unit__isnull=True, attr__in=units) & frame.people_of(units)
+        return qs.alias(no_unit=unindexed("unit_id")).filter(Q(unit_id__in=units) | unitless)
     return qs.alias(own_unit=unindexed("unit_id")).filter(
         Q(own_unit__in=units) | Q(unit_id__isnull=True, attr__in=units)
     )
@@ -377,7 +379,7 @@ def _transfers(frame: Frame) -> QuerySet:
     )
     units = frame.unit_set()
     if isinstance(units, list):
-        qs = qs.filter(Q(to_unit_id__in=units) | Q(person_id__in=frame.people_of(units)))
+        qs = qs.filter(Q(to_unit_id__in=units) | frame.people_of(units))
     return qs.annotate(src=_attr(before=True))
 
 
