@@ -300,18 +300,16 @@ def detach(loaded: Iterable[type[models.Model]]) -> Detached | None:
     check probes nothing): dropping a key locks the table it references (ACCESS EXCLUSIVE) until
     the commit, which would stop every login for the whole load. They are checked IMMEDIATE
     meanwhile: a deferred check still queued on a table refuses its CREATE INDEX and ALTER TABLE
-    ("pending trigger events"). Into a table
-    that already has rows, nothing is dropped (None): re-checking and re-indexing what was there
-    would cost more than the load saves.
+    ("pending trigger events"). Into tables that already have rows, nothing is dropped (None):
+    re-checking and re-indexing what was there would cost more than the load saves.
     """
     if connection.vendor != "postgresql":
         return None
+    loaded = list(loaded)
+    if any(m._base_manager.exists() for m in loaded):
+        return None
     tables = [m._meta.db_table for m in loaded]
     with connection.cursor() as cur:
-        for table in tables:
-            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {connection.ops.quote_name(table)})")
-            if cur.fetchone()[0]:
-                return None
         cur.execute(
             "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) FROM pg_constraint c "
             "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::text[]::regclass[]) AND c.confrelid = ANY(%s::text[]::regclass[]) "
