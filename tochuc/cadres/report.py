@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from tochuc.accounts.scoping import Scope
 from tochuc.cadres import eligibility as el
+from tochuc.cadres.eligibility import PlanningEntry
 from tochuc.cadres.models import (
     ManagingLevel,
     PlanningPeriod,
@@ -155,13 +156,14 @@ class Planning:
     people: dict[int, Person]
 
 
-def _planning(frame: Frame) -> Planning:
+def _planning(frame: Frame, standing: list[PlanningEntry] | None = None) -> Planning:
     """The planning lists standing on the last day, for the terms not yet over (the current and
-    the next term), posts of units in the frame."""
+    the next term), posts of units in the frame. `standing`: `_standing_planning(frame)`."""
     end = frame.period.end
+    if standing is None:
+        standing = _standing_planning(frame)
     entries = [
-        e for e in load_planning(on=end, unit_ids=frame.unit_set())
-        if (years := term_years(e.term)) is not None and years[1] >= end.year
+        e for e in standing if (years := term_years(e.term)) is not None and years[1] >= end.year
     ]
     terms = sorted({e.term for e in entries}, key=lambda t: term_years(t) or (0, 0))
     newest = terms[-1] if terms else None
@@ -185,9 +187,10 @@ def _planning(frame: Frame) -> Planning:
     planned = {k: len(v) for k, v in planned_people.items()}
     post_items, covered = [], []
     level_labels = dict(ManagingLevel.choices)
-    for post in Post.objects.filter(unit_id__in=frame.unit_set(), active=True).order_by("unit_id", "name", "id"):
-        n = planned.get(el.position_key(post.name, post.unit_id), 0)
-        item = Item(post.unit_id, what=post.name, cells={"post": post.name, "level": level_labels.get(post.managing_level, ""), "planned": format_int(n)})
+    posts = Post.objects.filter(unit_id__in=frame.unit_set(), active=True).order_by("unit_id", "name", "id")
+    for unit_id, name, managing_level in posts.values_list("unit_id", "name", "managing_level"):
+        n = planned.get(el.position_key(name, unit_id), 0)
+        item = Item(unit_id, what=name, cells={"post": name, "level": level_labels.get(managing_level, ""), "planned": format_int(n)})
         post_items.append(item)
         if n:
             covered.append(item)
@@ -292,9 +295,16 @@ def _staffing(frame: Frame) -> Staffing:
     )
 
 
-def _gap_counts(frame: Frame) -> list[Item]:
+def _standing_planning(frame: Frame) -> list[PlanningEntry]:
+    """The planning lists standing on the frame's last day in its units (all terms)."""
+    return load_planning(on=frame.period.end, unit_ids=frame.unit_set())
+
+
+def _gap_counts(frame: Frame, standing: list[PlanningEntry] | None = None) -> list[Item]:
     """The training-gap figure's items without the rows' text (the annual report counts them)."""
-    found = gap_people(scope=Scope(None, ()), on=frame.period.end, unit_ids=frame.unit_set())
+    found = gap_people(
+        scope=Scope(None, ()), on=frame.period.end, unit_ids=frame.unit_set(), planning=standing
+    )
     return [Item(unit_id, PersonInfo(pid, "", "", "")) for pid, unit_id in found]
 
 
@@ -344,12 +354,16 @@ class _Loaded:
     def __init__(self, frame: Frame, keys: Iterable[str], *, counts_only: bool = False):
         self.frame = frame
         families = {FAMILY[k] for k in keys}
-        self.planning = _planning(frame) if "planning" in families else None
+        # the planning family and the training gaps both read the standing planning lists
+        standing = _standing_planning(frame) if {"planning", "gaps"} <= families else None
+        self.planning = _planning(frame, standing) if "planning" in families else None
         self.rotated, self.running = _rotations(frame) if "rotation" in families else ([], [])
         self.selections, self.candidates, self.appointed = _selections(frame) if "selections" in families else ([], [], [])
         self.staffing = _staffing(frame) if "staffing" in families else None
-        gaps = _gap_counts if counts_only else _gaps
-        self.gaps = gaps(frame) if "gaps" in families else []
+        if "gaps" not in families:
+            self.gaps = []
+        else:
+            self.gaps = _gap_counts(frame, standing) if counts_only else _gaps(frame)
 
     def items(self, key: str) -> list[Item]:
         p = self.planning
