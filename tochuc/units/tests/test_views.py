@@ -461,9 +461,9 @@ def test_the_tree_is_counted_once_for_viewers_with_the_same_grants_until_a_recor
     from tochuc.people import selectors
 
     counted: list[int] = []
-    real = selectors._unit_tree
+    real = selectors._tree_counts
     monkeypatch.setattr(
-        selectors, "_unit_tree", lambda **kw: counted.append(1) or real(**kw)
+        selectors, "_tree_counts", lambda *a, **kw: counted.append(1) or real(*a, **kw)
     )
     login(client, personas.city_admin)
     first = outline(client.get("/don-vi/"))
