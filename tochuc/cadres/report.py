@@ -459,7 +459,10 @@ def _shares(loaded: _Loaded, key: str, frame: Frame) -> FigureResult:
         return weighted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     fn = reduction if key == "cadres.staffing.reduction" else required
-    by = {b: fn([it for it in with_base if frame.unit_bucket.get(it.unit_id) == b]) for b in buckets}  # type: ignore[arg-type]
+    in_bucket: dict[int, list[Item]] = defaultdict(list)
+    for it in with_base:
+        in_bucket[frame.unit_bucket[it.unit_id]].append(it)  # type: ignore[index]
+    by = {b: fn(in_bucket.get(b, [])) for b in buckets}
     result = FigureResult(key, d.label, d.definition, fn(with_base), by)
     result.extra.update({"base_years": st.base_years, "target_years": st.target_years, "sources": st.sources, "year": st.year})
     return result

@@ -45,7 +45,7 @@ from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, S
 from django.db.models.functions import Coalesce
 
 from tochuc.core.cache import event_log_heads
-from tochuc.core.db import IdList
+from tochuc.core.db import IdList, unindexed
 from tochuc.events.kinds import UNIT_TREE_KINDS
 from tochuc.events.models import (
     Event,
@@ -492,8 +492,13 @@ def year_counts(
     if refresh:
         rollup_current()
     qs = EventYearCount.objects.filter(year__gte=first, year__lte=last, kind__in=list(kinds))
-    if units is not None:
+    if isinstance(units, list):  # a small scope: its units' entries
         qs = qs.filter(unit_id__in=units)
+    elif units is not None:
+        # a subtree: the year's counts by the (year, kind) index, each unit tested in the set;
+        # SQLite otherwise probes the unit index once per unit of a province and reads every
+        # year of each (540 ms instead of 70 for a province's 21 000 counts of one year)
+        qs = qs.alias(counted_in=unindexed("unit_id")).filter(counted_in__in=units)
     if first == last:  # one row per unit, kind and subtype already
         return list(qs.values_list("unit_id", "kind", "subtype", "n"))
     return list(qs.values_list("unit_id", "kind", "subtype").annotate(v=Sum("n")).order_by())
